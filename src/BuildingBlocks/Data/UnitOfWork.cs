@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using PBServices.BuildingBlocks.Outbox;
+using PBServices.Contracts.IntegrationEvents;
+
+namespace PBServices.BuildingBlocks.Data;
+
+/// <summary>
+/// One PostgreSQL transaction holding a state change and the events it raises. Events are written to
+/// the outbox in the same transaction, so either both the change and its events are durable or neither is.
+/// </summary>
+public sealed class UnitOfWork : IAsyncDisposable
+{
+    private readonly List<IntegrationEvent> _events = [];
+    private readonly OutboxSignal _signal;
+    private readonly TimeProvider _time;
+    private bool _committed;
+
+    internal UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxSignal signal, TimeProvider time)
+    {
+        Connection = connection;
+        Transaction = transaction;
+        _signal = signal;
+        _time = time;
+    }
+
+    public NpgsqlConnection Connection { get; }
+    public NpgsqlTransaction Transaction { get; }
+
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>Queues an event; it is written to the outbox on commit.</summary>
+    public void Publish(IntegrationEvent integrationEvent)
+    {
+        _events.Add(integrationEvent.OccurredAt == default ? integrationEvent with { OccurredAt = Now } : integrationEvent);
+    }
+
+    public CommandDefinition Command(string sql, object? parameters = null, CancellationToken ct = default) =>
+        new(sql, parameters, Transaction, cancellationToken: ct);
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        foreach (var e in _events)
+        {
+            await Connection.ExecuteAsync(Command(
+                "INSERT INTO outbox (event_id, event_type, payload, occurred_at) VALUES (@EventId, @Type, @Payload::jsonb, @OccurredAt)",
+                new
+                {
+                    e.EventId,
+                    Type = e.GetType().FullName,
+                    Payload = JsonSerializer.Serialize(e, e.GetType(), EventJson.Options),
+                    e.OccurredAt,
+                }, ct));
+        }
+        await Transaction.CommitAsync(ct);
+        _committed = true;
+        if (_events.Count > 0)
+        {
+            _signal.Notify();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_committed)
+        {
+            await Transaction.RollbackAsync();
+        }
+        await Transaction.DisposeAsync();
+        await Connection.DisposeAsync();
+    }
+}
+
+public sealed class UnitOfWorkFactory(NpgsqlDataSource dataSource, OutboxSignal signal, TimeProvider time)
+{
+    public async Task<UnitOfWork> BeginAsync(CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(ct);
+            return new UnitOfWork(connection, transaction, signal, time);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
+
+public static class EventJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    private static readonly Dictionary<string, Type> EventTypes = typeof(IntegrationEvent).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(IntegrationEvent)) && !t.IsAbstract)
+        .ToDictionary(t => t.FullName!, t => t);
+
+    public static Type ResolveType(string name) =>
+        EventTypes.TryGetValue(name, out var type) ? type : throw new InvalidOperationException($"Unknown integration event type '{name}'");
+}

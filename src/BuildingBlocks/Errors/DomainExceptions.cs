@@ -1,0 +1,14 @@
+namespace PBServices.BuildingBlocks.Errors;
+
+/// <summary>A request the domain refuses; becomes a 400 with the field and the reason.</summary>
+public class DomainException(string field, string reason) : Exception(reason)
+{
+    public string Field { get; } = field;
+}
+
+/// <summary>The request conflicts with the current state (wrong stage, duplicate); becomes a 409.</summary>
+public sealed class ConflictException(string field, string reason) : DomainException(field, reason);
+
+public sealed class NotFoundException(string what, object id) : Exception($"{what} '{id}' was not found");
+
+public sealed class ForbiddenException(string reason) : Exception(reason);

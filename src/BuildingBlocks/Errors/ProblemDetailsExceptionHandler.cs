@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace PBServices.BuildingBlocks.Errors;
+
+/// <summary>Turns refused requests into RFC 7807 problem details; anything else stays a 500 without a stack trace.</summary>
+public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails? problem = exception switch
+        {
+            ConflictException c => Problem(StatusCodes.Status409Conflict, "Conflict with the current state", c.Field, c.Message),
+            DomainException d => Problem(StatusCodes.Status400BadRequest, "The request was refused", d.Field, d.Message),
+            NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = n.Message },
+            ForbiddenException f => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = f.Message },
+            BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Malformed request", Detail = b.Message },
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ValidationProblemDetails Problem(int status, string title, string field, string reason) =>
+        new(new Dictionary<string, string[]> { [field] = [reason] }) { Status = status, Title = title, Detail = reason };
+}

@@ -1,0 +1,47 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PBServices.BuildingBlocks.Outbox;
+
+namespace PBServices.BuildingBlocks.Messaging;
+
+public static class EventBusExtensions
+{
+    /// <summary>
+    /// MassTransit over RabbitMQ: durable quorum queues named after the service, publisher confirms,
+    /// retries with back-off, and what still fails goes to the endpoint's <c>_error</c> queue for an operator.
+    /// Publishing happens only through the outbox relay.
+    /// </summary>
+    public static IHostApplicationBuilder AddEventBus(this IHostApplicationBuilder builder, string serviceName,
+        Action<IBusRegistrationConfigurator>? configureConsumers = null, string connectionName = "messaging")
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException($"Connection string '{connectionName}' is missing");
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            configureConsumers?.Invoke(bus);
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                }
+            });
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(connectionString), h => h.PublisherConfirmation = true);
+                cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
+                cfg.ConfigureEndpoints(context, new KebabCaseEndpointNameFormatter(serviceName, false));
+            });
+        });
+        // A service whose broker is down still starts and serves reads; the outbox holds its events.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = false);
+
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
+        builder.Services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+}

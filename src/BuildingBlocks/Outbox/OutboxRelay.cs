@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PBServices.BuildingBlocks.Data;
+
+namespace PBServices.BuildingBlocks.Outbox;
+
+public sealed class OutboxOptions
+{
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public int BatchSize { get; set; } = 100;
+}
+
+/// <summary>
+/// Publishes outbox rows in commit order with broker confirms and marks them sent. Rows are claimed
+/// with FOR UPDATE SKIP LOCKED so several replicas share the work without publishing a row twice
+/// at the same time; a crash between publish and mark means a re-publish, which inboxes absorb.
+/// </summary>
+public sealed class OutboxRelay(
+    NpgsqlDataSource dataSource,
+    IServiceProvider services,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    TimeProvider time,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int published;
+            try
+            {
+                published = await PublishPendingAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Outbox relay pass failed; will retry");
+                published = 0;
+            }
+
+            if (published < options.Value.BatchSize)
+            {
+                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch; returns how many rows were published.</summary>
+    public async Task<int> PublishPendingAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            """
+            SELECT event_id AS EventId, event_type AS EventType, payload::text AS Payload
+            FROM outbox WHERE sent_at IS NULL ORDER BY sequence LIMIT @limit FOR UPDATE SKIP LOCKED
+            """, new { limit = options.Value.BatchSize }, tx, cancellationToken: ct))).ToList();
+
+        var published = 0;
+        var bus = services.GetRequiredService<IBus>();
+        foreach (var row in rows)
+        {
+            try
+            {
+                var type = EventJson.ResolveType(row.EventType);
+                var message = JsonSerializer.Deserialize(row.Payload, type, EventJson.Options)!;
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(options.Value.PublishTimeout);
+                await bus.Publish(message, type, ctx => ctx.MessageId = row.EventId, timeout.Token);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                // Keep commit order: stop at the first failure and leave the rest for the next pass.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = @error WHERE event_id = @id",
+                    new { id = row.EventId, error = ex.Message }, tx, cancellationToken: ct));
+                logger.LogWarning(ex, "Publishing {EventType} {EventId} failed", row.EventType, row.EventId);
+                break;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE outbox SET sent_at = @now, attempts = attempts + 1 WHERE event_id = @id",
+                new { id = row.EventId, now = time.GetUtcNow() }, tx, cancellationToken: ct));
+            published++;
+        }
+
+        await tx.CommitAsync(ct);
+        return published;
+    }
+
+    private sealed record OutboxRow(Guid EventId, string EventType, string Payload);
+}

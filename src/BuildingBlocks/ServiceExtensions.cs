@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.Grpc;
+using PBServices.BuildingBlocks.Security;
+
+namespace PBServices.BuildingBlocks;
+
+public static class ServiceExtensions
+{
+    /// <summary>Everything a PB service needs besides its own domain: database, auth, errors, OpenAPI, gRPC.</summary>
+    public static IHostApplicationBuilder AddPbService(this IHostApplicationBuilder builder, string databaseName, params string[] schemaScripts)
+    {
+        builder.AddServiceDefaults();
+        builder.AddNpgsqlDataSource(databaseName);
+        builder.Services.AddSingleton(new ServiceSchema(schemaScripts));
+        // Registered first so the schema exists before the relay and consumers start.
+        builder.Services.AddHostedService<SchemaMigrator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<UnitOfWorkFactory>();
+
+        builder.AddPbAuthentication();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddGrpc(o => o.Interceptors.Add<DomainExceptionInterceptor>());
+        builder.Services.AddGrpcReflection();
+        return builder;
+    }
+
+    public static WebApplication UsePbService(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapDefaultEndpoints();
+        // Integrators and our own checks discover the APIs from these, so they are public.
+        app.MapOpenApi().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,32 @@
+namespace PBServices.Contracts.IntegrationEvents;
+
+public sealed record ProposalSubmitted : IntegrationEvent
+{
+    public required Guid ProposalId { get; init; }
+    public required Guid AgentId { get; init; }
+    public required string Title { get; init; }
+    public required string Description { get; init; }
+    public required decimal Cost { get; init; }
+    public required string Location { get; init; }
+    public required int Beneficiaries { get; init; }
+    public required string PlanObjective { get; init; }
+}
+
+public sealed record PrioritizedProject
+{
+    public required Guid ProposalId { get; init; }
+    public required string Title { get; init; }
+    public required decimal Cost { get; init; }
+    public required decimal Score { get; init; }
+    public required int Rank { get; init; }
+}
+
+public sealed record ListPrioritized : IntegrationEvent
+{
+    public required Guid ListId { get; init; }
+    public required string Level { get; init; }
+    public required int FiscalYear { get; init; }
+    public required decimal BudgetCeiling { get; init; }
+    public required string Rule { get; init; }
+    public required IReadOnlyList<PrioritizedProject> Projects { get; init; }
+}

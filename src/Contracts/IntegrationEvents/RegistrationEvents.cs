@@ -1,0 +1,29 @@
+namespace PBServices.Contracts.IntegrationEvents;
+
+public sealed record ProcessOpened : IntegrationEvent
+{
+    public required string Name { get; init; }
+    public required int FiscalYear { get; init; }
+    public required string Level { get; init; }
+    public required decimal BudgetCeiling { get; init; }
+    public required string Stage { get; init; }
+}
+
+public sealed record StageAdvanced : IntegrationEvent
+{
+    public required string FromStage { get; init; }
+    public required string ToStage { get; init; }
+}
+
+public sealed record AgentAccredited : IntegrationEvent
+{
+    public required Guid AgentId { get; init; }
+    public required string FullName { get; init; }
+    public required string Organisation { get; init; }
+}
+
+public sealed record AgentAccreditationRevoked : IntegrationEvent
+{
+    public required Guid AgentId { get; init; }
+    public required string Reason { get; init; }
+}

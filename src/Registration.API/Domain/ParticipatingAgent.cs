@@ -1,0 +1,70 @@
+using PBServices.BuildingBlocks.Errors;
+
+namespace PBServices.Registration.Domain;
+
+public enum AgentStatus
+{
+    Registered,
+    Accredited,
+    Revoked,
+}
+
+/// <summary>A person registered, usually on behalf of a civil-society organisation, to take part in a process.</summary>
+public sealed class ParticipatingAgent
+{
+    public Guid Id { get; private init; }
+    public Guid ProcessId { get; private init; }
+    public string FullName { get; private init; } = "";
+    public string Dni { get; private init; } = "";
+    public string Organisation { get; private init; } = "";
+    public AgentStatus Status { get; private set; }
+
+    public static ParticipatingAgent Register(Process process, string? fullName, string? dni, string? organisation, DateTimeOffset now)
+    {
+        if (process.Stage != Stage.Preparation)
+        {
+            throw new ConflictException("processId", $"Agents register during Preparation; the process is in {process.Stage}");
+        }
+        if (string.IsNullOrWhiteSpace(fullName) || fullName.Length > 200)
+        {
+            throw new DomainException("fullName", "A full name of 1 to 200 characters is required");
+        }
+        // The DNI (Documento Nacional de Identidad) is eight digits.
+        if (dni is null || dni.Length != 8 || !dni.All(char.IsAsciiDigit))
+        {
+            throw new DomainException("dni", "The DNI must be exactly eight digits");
+        }
+        if (string.IsNullOrWhiteSpace(organisation) || organisation.Length > 200)
+        {
+            throw new DomainException("organisation", "The organisation the agent represents (1 to 200 characters) is required");
+        }
+        return new ParticipatingAgent
+        {
+            Id = Guid.CreateVersion7(now),
+            ProcessId = process.Id,
+            FullName = fullName.Trim(),
+            Dni = dni,
+            Organisation = organisation.Trim(),
+            Status = AgentStatus.Registered,
+        };
+    }
+
+    public void Accredit()
+    {
+        if (Status != AgentStatus.Registered)
+        {
+            throw new ConflictException("agentId", $"Only a registered agent can be accredited; this one is {Status}");
+        }
+        Status = AgentStatus.Accredited;
+    }
+
+    public static ParticipatingAgent Restore(Guid id, Guid processId, string fullName, string dni, string organisation, string status) => new()
+    {
+        Id = id,
+        ProcessId = processId,
+        FullName = fullName,
+        Dni = dni,
+        Organisation = organisation,
+        Status = Enum.Parse<AgentStatus>(status),
+    };
+}

@@ -1,0 +1,83 @@
+using PBServices.BuildingBlocks.Errors;
+
+namespace PBServices.Registration.Domain;
+
+/// <summary>One participatory-budgeting process: a jurisdiction's cycle for one fiscal year.</summary>
+public sealed class Process
+{
+    public const int MaxNameLength = 200;
+
+    public Guid Id { get; private init; }
+    public string Jurisdiction { get; private init; } = "";
+    public string Name { get; private init; } = "";
+    public int FiscalYear { get; private init; }
+    public GovernmentLevel Level { get; private init; }
+    public decimal BudgetCeiling { get; private init; }
+    public Stage Stage { get; private set; }
+    public DateTimeOffset OpenedAt { get; private init; }
+
+    public static Process Open(string jurisdiction, string? name, int fiscalYear, string? level, decimal budgetCeiling, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new DomainException("name", "A process needs a name");
+        }
+        if (name.Length > MaxNameLength)
+        {
+            throw new DomainException("name", $"The name is longer than {MaxNameLength} characters");
+        }
+        // PB is prepared the year before the budget it feeds.
+        if (fiscalYear < now.Year || fiscalYear > now.Year + 2)
+        {
+            throw new DomainException("fiscalYear", $"The fiscal year must be between {now.Year} and {now.Year + 2}");
+        }
+        if (!Enum.TryParse<GovernmentLevel>(level, ignoreCase: true, out var parsedLevel) || !Enum.IsDefined(parsedLevel))
+        {
+            throw new DomainException("level", "The level must be district, province or region");
+        }
+        if (budgetCeiling <= 0)
+        {
+            throw new DomainException("budgetCeiling", "The budget ceiling must be a positive amount of soles");
+        }
+        if (decimal.Round(budgetCeiling, 2) != budgetCeiling)
+        {
+            throw new DomainException("budgetCeiling", "The budget ceiling has at most two decimals (céntimos)");
+        }
+
+        return new Process
+        {
+            Id = Guid.CreateVersion7(now),
+            Jurisdiction = jurisdiction,
+            Name = name.Trim(),
+            FiscalYear = fiscalYear,
+            Level = parsedLevel,
+            BudgetCeiling = budgetCeiling,
+            Stage = Stage.Preparation,
+            OpenedAt = now,
+        };
+    }
+
+    /// <summary>Stages advance one at a time, in order; a closed stage never reopens.</summary>
+    public Stage AdvanceTo(Stage next)
+    {
+        if (next != Stage + 1)
+        {
+            throw new ConflictException("stage", $"The process is in {Stage}; the next stage is {(Stage == Stage.Oversight ? "none" : (Stage + 1).ToString())}, not {next}");
+        }
+        var from = Stage;
+        Stage = next;
+        return from;
+    }
+
+    public static Process Restore(Guid id, string jurisdiction, string name, int fiscalYear, string level, decimal budgetCeiling, string stage, DateTimeOffset openedAt) => new()
+    {
+        Id = id,
+        Jurisdiction = jurisdiction,
+        Name = name,
+        FiscalYear = fiscalYear,
+        Level = Enum.Parse<GovernmentLevel>(level),
+        BudgetCeiling = budgetCeiling,
+        Stage = Enum.Parse<Stage>(stage),
+        OpenedAt = openedAt,
+    };
+}

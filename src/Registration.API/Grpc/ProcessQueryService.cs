@@ -1,0 +1,32 @@
+using System.Globalization;
+using Grpc.Core;
+using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Errors;
+using PBServices.Grpc.Registration;
+using PBServices.Registration.Infrastructure;
+
+namespace PBServices.Registration.Grpc;
+
+public sealed class ProcessQueryService(UnitOfWorkFactory db) : ProcessQuery.ProcessQueryBase
+{
+    public override async Task<ProcessReply> GetProcess(GetProcessRequest request, ServerCallContext context)
+    {
+        if (!Guid.TryParse(request.ProcessId, out var id))
+        {
+            throw new DomainException("process_id", "Not a process identifier");
+        }
+        await using var uow = await db.BeginAsync(context.CancellationToken);
+        var p = await uow.GetProcessAsync(id, context.CancellationToken);
+        return new ProcessReply
+        {
+            ProcessId = p.Id.ToString(),
+            Jurisdiction = p.Jurisdiction,
+            Name = p.Name,
+            FiscalYear = p.FiscalYear,
+            Level = p.Level.ToString().ToLowerInvariant(),
+            Stage = p.Stage.ToString(),
+            BudgetCeiling = p.BudgetCeiling.ToString(CultureInfo.InvariantCulture),
+            AccreditedAgents = await uow.CountAccreditedAsync(id, context.CancellationToken),
+        };
+    }
+}

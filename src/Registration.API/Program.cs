@@ -1,0 +1,20 @@
+using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Messaging;
+using PBServices.Registration.Apis;
+using PBServices.Registration.Grpc;
+using PBServices.Registration.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPbService("registrationdb", RegistrationSchema.Sql);
+builder.AddEventBus("registration");
+builder.Services.AddSingleton<TokenIssuer>();
+
+var app = builder.Build();
+
+app.UsePbService();
+app.MapProcessesApi();
+app.MapTokenApi(app.Configuration);
+app.MapGrpcService<ProcessQueryService>();
+
+app.Run();
