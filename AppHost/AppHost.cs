@@ -10,16 +10,46 @@ var messaging = builder.AddLocalRabbitMQ("messaging", dataRoot);
 
 // One database per service; no service reads another's tables.
 var registrationDb = postgres.AddDatabase("registrationdb");
+var deliberationDb = postgres.AddDatabase("deliberationdb");
+var assessmentDb = postgres.AddDatabase("assessmentdb");
+var coordinationDb = postgres.AddDatabase("coordinationdb");
+var submissionDb = postgres.AddDatabase("submissiondb");
 
-// Tokens: services validate what registration issues (development); production points Auth:Authority at an OIDC provider.
+// Tokens: services validate what registration issues (development); production sets Auth__Authority to an OIDC provider.
 var signingKey = builder.AddParameter("jwt-signing-key",
     builder.Configuration["Parameters:jwt-signing-key"] ?? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)), secret: true);
+var devTokens = builder.Configuration["PB:DevTokens"] ?? "true";
 
 // Services.
 var registration = builder.AddProject<Projects.Registration_API>("registration")
-    .WithReference(registrationDb).WithReference(messaging)
-    .WaitFor(postgres).WaitFor(messaging)
+    .WithReference(registrationDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
     .WithEnvironment("Auth__SigningKey", signingKey)
-    .WithEnvironment("Auth__DevTokens", "true");
+    .WithEnvironment("Auth__DevTokens", devTokens);
+
+var deliberation = builder.AddProject<Projects.Deliberation_API>("deliberation")
+    .WithReference(deliberationDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
+    .WithEnvironment("Auth__SigningKey", signingKey);
+
+var technicalAssessment = builder.AddProject<Projects.TechnicalAssessment_API>("technical-assessment")
+    .WithReference(assessmentDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
+    .WithEnvironment("Auth__SigningKey", signingKey);
+
+var coordination = builder.AddProject<Projects.Coordination_API>("coordination")
+    .WithReference(coordinationDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
+    .WithEnvironment("Auth__SigningKey", signingKey);
+
+var ministrySubmission = builder.AddProject<Projects.MinistrySubmission_API>("ministry-submission")
+    .WithReference(submissionDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
+    .WithEnvironment("Auth__SigningKey", signingKey);
+// Locally the deployment delivers to its own MinistryIntake; a real deployment points this at the Ministry.
+ministrySubmission.WithEnvironment("Ministry__IntakeUrl", ministrySubmission.GetEndpoint("grpc"));
+
+// The public edge.
+builder.AddProject<Projects.Gateway>("gateway")
+    .WithReference(registration).WithReference(deliberation).WithReference(technicalAssessment)
+    .WithReference(coordination).WithReference(ministrySubmission)
+    .WaitFor(registration).WaitFor(deliberation).WaitFor(technicalAssessment).WaitFor(coordination).WaitFor(ministrySubmission)
+    .WithEnvironment("Auth__SigningKey", signingKey)
+    .WithExternalHttpEndpoints();
 
 builder.Build().Run();

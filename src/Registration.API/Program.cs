@@ -8,7 +8,6 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPbService("registrationdb", RegistrationSchema.Sql);
 builder.AddEventBus("registration");
-builder.Services.AddSingleton<TokenIssuer>();
 
 var app = builder.Build();
 

@@ -35,6 +35,7 @@ public static class AuthenticationExtensions
     {
         var settings = builder.Configuration.GetSection(TokenSettings.Section).Get<TokenSettings>() ?? new TokenSettings();
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
             {

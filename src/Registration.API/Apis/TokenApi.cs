@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.BuildingBlocks.Security;
-using PBServices.Registration.Infrastructure;
 
 namespace PBServices.Registration.Apis;
 

@@ -1,0 +1,41 @@
+using PBServices.Allocation;
+using PBServices.BuildingBlocks.Errors;
+
+namespace PBServices.Deliberation.Domain;
+
+public sealed record PrioritizedItem(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank);
+
+/// <summary>The viable proposals that fit the ceiling, in the order the allocation rule funded them.</summary>
+public sealed class PrioritizedList
+{
+    public const string GreedyRule = "greedy";
+
+    public Guid Id { get; private init; }
+    public Guid ProcessId { get; private init; }
+    public decimal BudgetCeiling { get; private init; }
+    public string Rule { get; private init; } = GreedyRule;
+    public IReadOnlyList<PrioritizedItem> Items { get; private init; } = [];
+    public decimal Total => Items.Sum(i => i.Cost);
+
+    /// <summary>
+    /// Ranks by the technical team's criteria score and funds greedily within the ceiling (DESIGN.md §6).
+    /// Refused while any proposal still waits for its assessment: a list must not silently leave one out.
+    /// </summary>
+    public static PrioritizedList Prioritize(ProcessCopy process, IReadOnlyList<AssessedProposal> proposals, DateTimeOffset now)
+    {
+        var pending = proposals.Count(p => p.Status == ProposalStatus.Submitted);
+        if (pending > 0)
+        {
+            throw new ConflictException("processId", $"{pending} proposal(s) still wait for the technical assessment");
+        }
+        var viable = proposals.Where(p => p.Status == ProposalStatus.Viable).ToDictionary(p => p.Id.ToString());
+        if (viable.Count == 0)
+        {
+            throw new ConflictException("processId", "No viable proposal to prioritise");
+        }
+        var selected = ScoredAllocation.Greedy(process.BudgetCeiling,
+            viable.Values.Select(p => new ScoredProject(p.Id.ToString(), p.Cost, p.Score ?? 0m)));
+        var items = selected.Select((id, i) => viable[id]).Select((p, i) => new PrioritizedItem(p.Id, p.Title, p.Cost, p.Score ?? 0m, i + 1)).ToList();
+        return new PrioritizedList { Id = Guid.CreateVersion7(now), ProcessId = process.Id, BudgetCeiling = process.BudgetCeiling, Items = items };
+    }
+}

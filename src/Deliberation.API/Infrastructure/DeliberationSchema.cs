@@ -1,0 +1,60 @@
+namespace PBServices.Deliberation.Infrastructure;
+
+internal static class DeliberationSchema
+{
+    public const string Sql = """
+        -- Copies kept from registration's events: this service never reads registration's database.
+        CREATE TABLE IF NOT EXISTS processes (
+            id             uuid PRIMARY KEY,
+            jurisdiction   text          NOT NULL,
+            name           text          NOT NULL,
+            fiscal_year    int           NOT NULL,
+            level          text          NOT NULL,
+            budget_ceiling numeric(16,2) NOT NULL,
+            stage          text          NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS accredited_agents (
+            agent_id    uuid PRIMARY KEY,
+            process_id  uuid NOT NULL,
+            full_name   text NOT NULL,
+            revoked     boolean NOT NULL DEFAULT false
+        );
+
+        CREATE TABLE IF NOT EXISTS proposals (
+            id              uuid PRIMARY KEY,
+            process_id      uuid          NOT NULL REFERENCES processes (id),
+            agent_id        uuid          NOT NULL,
+            title           text          NOT NULL,
+            description     text          NOT NULL,
+            cost            numeric(16,2) NOT NULL CHECK (cost > 0),
+            location        text          NOT NULL,
+            beneficiaries   int           NOT NULL CHECK (beneficiaries > 0),
+            plan_objective  text          NOT NULL,
+            status          text          NOT NULL,
+            score           numeric(6,2)  NULL,
+            assessment_reasons text       NULL,
+            submitted_at    timestamptz   NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS proposals_by_process ON proposals (process_id);
+
+        CREATE TABLE IF NOT EXISTS prioritized_lists (
+            id              uuid PRIMARY KEY,
+            -- One prioritised list per process: a second request cannot produce a competing list.
+            process_id      uuid          NOT NULL UNIQUE REFERENCES processes (id),
+            rule            text          NOT NULL,
+            budget_ceiling  numeric(16,2) NOT NULL,
+            total_cost      numeric(16,2) NOT NULL,
+            created_at      timestamptz   NOT NULL,
+            CHECK (total_cost <= budget_ceiling)
+        );
+        CREATE TABLE IF NOT EXISTS prioritized_list_items (
+            list_id      uuid          NOT NULL REFERENCES prioritized_lists (id),
+            proposal_id  uuid          NOT NULL REFERENCES proposals (id),
+            rank         int           NOT NULL,
+            cost         numeric(16,2) NOT NULL,
+            score        numeric(6,2)  NOT NULL,
+            PRIMARY KEY (list_id, proposal_id),
+            UNIQUE (list_id, rank)
+        );
+        """;
+}

@@ -1,0 +1,73 @@
+using Dapper;
+using Npgsql;
+using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Errors;
+using PBServices.Deliberation.Domain;
+
+namespace PBServices.Deliberation.Infrastructure;
+
+internal static class DeliberationStore
+{
+    public static async Task<ProcessCopy> GetProcessAsync(this UnitOfWork uow, Guid processId, CancellationToken ct) =>
+        await uow.Connection.QuerySingleOrDefaultAsync<ProcessCopy>(uow.Command(
+            "SELECT id, jurisdiction, name, fiscal_year AS FiscalYear, level, budget_ceiling AS BudgetCeiling, stage FROM processes WHERE id = @processId",
+            new { processId }, ct))
+        ?? throw new NotFoundException("Process", processId);
+
+    public static Task<AgentCopy?> FindAccreditedAgentAsync(this UnitOfWork uow, Guid agentId, CancellationToken ct) =>
+        uow.Connection.QuerySingleOrDefaultAsync<AgentCopy?>(uow.Command(
+            "SELECT agent_id AS AgentId, process_id AS ProcessId, full_name AS FullName FROM accredited_agents WHERE agent_id = @agentId AND NOT revoked",
+            new { agentId }, ct));
+
+    public static Task InsertProposalAsync(this UnitOfWork uow, Proposal p, CancellationToken ct) =>
+        uow.Connection.ExecuteAsync(uow.Command(
+            """
+            INSERT INTO proposals (id, process_id, agent_id, title, description, cost, location, beneficiaries, plan_objective, status, submitted_at)
+            VALUES (@Id, @ProcessId, @AgentId, @Title, @Description, @Cost, @Location, @Beneficiaries, @PlanObjective, @Status, @now)
+            """,
+            new { p.Id, p.ProcessId, p.AgentId, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, Status = p.Status.ToString(), now = uow.Now }, ct));
+
+    public static async Task<IReadOnlyList<AssessedProposal>> GetProposalsAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
+    {
+        var rows = await uow.Connection.QueryAsync<(Guid Id, string Title, decimal Cost, string Status, decimal? Score)>(uow.Command(
+            "SELECT id, title, cost, status, score FROM proposals WHERE process_id = @processId ORDER BY submitted_at, id", new { processId }, ct));
+        return rows.Select(r => new AssessedProposal(r.Id, r.Title, r.Cost, Enum.Parse<ProposalStatus>(r.Status), r.Score)).ToList();
+    }
+
+    public static async Task InsertPrioritizedListAsync(this UnitOfWork uow, PrioritizedList list, CancellationToken ct)
+    {
+        try
+        {
+            await uow.Connection.ExecuteAsync(uow.Command(
+                "INSERT INTO prioritized_lists (id, process_id, rule, budget_ceiling, total_cost, created_at) VALUES (@Id, @ProcessId, @Rule, @BudgetCeiling, @Total, @now)",
+                new { list.Id, list.ProcessId, list.Rule, list.BudgetCeiling, list.Total, now = uow.Now }, ct));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new ConflictException("processId", "This process already has a prioritised list");
+        }
+        foreach (var item in list.Items)
+        {
+            await uow.Connection.ExecuteAsync(uow.Command(
+                "INSERT INTO prioritized_list_items (list_id, proposal_id, rank, cost, score) VALUES (@listId, @ProposalId, @Rank, @Cost, @Score)",
+                new { listId = list.Id, item.ProposalId, item.Rank, item.Cost, item.Score }, ct));
+        }
+    }
+
+    public static async Task<(Guid Id, string Rule, decimal Ceiling, decimal Total, IReadOnlyList<PrioritizedItem> Items)?> GetPrioritizedListAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
+    {
+        var head = await uow.Connection.QuerySingleOrDefaultAsync<(Guid Id, string Rule, decimal Ceiling, decimal Total)?>(uow.Command(
+            "SELECT id, rule, budget_ceiling, total_cost FROM prioritized_lists WHERE process_id = @processId", new { processId }, ct));
+        if (head is not { } h)
+        {
+            return null;
+        }
+        var items = await uow.Connection.QueryAsync<PrioritizedItem>(uow.Command(
+            """
+            SELECT i.proposal_id AS ProposalId, p.title AS Title, i.cost AS Cost, i.score AS Score, i.rank AS Rank
+            FROM prioritized_list_items i JOIN proposals p ON p.id = i.proposal_id
+            WHERE i.list_id = @id ORDER BY i.rank
+            """, new { id = h.Id }, ct));
+        return (h.Id, h.Rule, h.Ceiling, h.Total, items.ToList());
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Dapper;
+using Grpc.Core;
+using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.Security;
+using PBServices.Grpc.Ministry;
+using PBServices.MinistrySubmission.Domain;
+
+namespace PBServices.MinistrySubmission.Grpc;
+
+/// <summary>
+/// The Ministry's intake: verifies a package's hash and signature, stores it and answers with a receipt.
+/// Receiving the same submission again returns the same receipt, so a sender may retry safely.
+/// </summary>
+public sealed class MinistryIntakeService(UnitOfWorkFactory db) : MinistryIntake.MinistryIntakeBase
+{
+    public override async Task<SubmitReply> Submit(SubmitRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        if (!Guid.TryParse(request.SubmissionId, out var submissionId))
+        {
+            throw new DomainException("submission_id", "Not a submission identifier");
+        }
+        if (!Guid.TryParse(request.ProcessId, out var processId))
+        {
+            throw new DomainException("process_id", "Not a process identifier");
+        }
+        if (string.IsNullOrWhiteSpace(request.Jurisdiction))
+        {
+            throw new DomainException("jurisdiction", "Required");
+        }
+        context.GetHttpContext().User.EnsureActsFor(request.Jurisdiction);
+        if (SubmissionVerification.Problem(request.CanonicalContent, request.ContentHash, request.Signature, request.PublicKey) is { } problem)
+        {
+            throw new DomainException("signature", problem);
+        }
+
+        await using var uow = await db.BeginAsync(ct);
+        var receipt = $"MEF-{uow.Now:yyyyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(5))}";
+        await uow.Connection.ExecuteAsync(uow.Command(
+            """
+            INSERT INTO intake_submissions (submission_id, jurisdiction, process_id, canonical_content, content_hash, signature, public_key, receipt, received_at)
+            VALUES (@submissionId, @Jurisdiction, @processId, @CanonicalContent, @ContentHash, @Signature, @PublicKey, @receipt, @now)
+            ON CONFLICT (submission_id) DO NOTHING
+            """,
+            new { submissionId, request.Jurisdiction, processId, request.CanonicalContent, request.ContentHash, request.Signature, request.PublicKey, receipt, now = uow.Now }, ct));
+        var stored = await uow.Connection.QuerySingleAsync<(string Receipt, string ContentHash, DateTime ReceivedAt)>(uow.Command(
+            "SELECT receipt, content_hash, received_at FROM intake_submissions WHERE submission_id = @submissionId", new { submissionId }, ct));
+        if (!string.Equals(stored.ContentHash, request.ContentHash, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConflictException("submission_id", "A different document was already received under this submission id");
+        }
+        await uow.CommitAsync(ct);
+        return new SubmitReply
+        {
+            Receipt = stored.Receipt,
+            ReceivedAt = new DateTimeOffset(stored.ReceivedAt, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture),
+            Status = "Received",
+        };
+    }
+}

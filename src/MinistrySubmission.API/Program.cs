@@ -1,0 +1,29 @@
+using MassTransit;
+using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Messaging;
+using PBServices.Grpc.Ministry;
+using PBServices.MinistrySubmission.Apis;
+using PBServices.MinistrySubmission.Grpc;
+using PBServices.MinistrySubmission.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPbService("submissiondb", SubmissionSchema.Sql);
+builder.AddEventBus("ministry-submission", bus => bus.AddConsumers(typeof(Program).Assembly));
+
+builder.Services.AddSingleton<SigningKeyStore>();
+builder.Services.AddSingleton<SubmissionDeliverySignal>();
+builder.Services.AddOptions<SubmissionDeliveryOptions>().BindConfiguration("Submission:Delivery");
+// The national intake: this deployment's own MinistryIntake locally, the Ministry's address in production.
+builder.Services.AddGrpcClient<MinistryIntake.MinistryIntakeClient>(o =>
+    o.Address = new Uri(builder.Configuration["Ministry:IntakeUrl"] ?? "http://_grpc.ministry-submission"));
+builder.Services.AddHostedService<SubmissionDeliverer>();
+
+var app = builder.Build();
+
+app.UsePbService();
+app.MapSubmissionsApi();
+app.MapGrpcService<MinistryIntakeService>();
+app.MapGrpcService<SubmissionQueryService>();
+
+app.Run();

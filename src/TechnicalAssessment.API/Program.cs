@@ -1,0 +1,19 @@
+using MassTransit;
+using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Messaging;
+using PBServices.TechnicalAssessment.Apis;
+using PBServices.TechnicalAssessment.Grpc;
+using PBServices.TechnicalAssessment.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPbService("assessmentdb", AssessmentSchema.Sql);
+builder.AddEventBus("technical-assessment", bus => bus.AddConsumers(typeof(Program).Assembly));
+
+var app = builder.Build();
+
+app.UsePbService();
+app.MapAssessmentsApi();
+app.MapGrpcService<AssessmentQueryService>();
+
+app.Run();
