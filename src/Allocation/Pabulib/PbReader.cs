@@ -507,8 +507,17 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
                     }
                     if (_stamp[project] == _ballotNo)
                     {
-                        _p.Report("vote", $"project '{id}' appears twice in one ballot");
-                        ok = false;
+                        // An approval named twice is still one approval (pabutools keeps a set);
+                        // a repeated rank or points entry has no single meaning.
+                        if (_type is VoteType.Approval or VoteType.ChooseOne)
+                        {
+                            _p.Report("vote", $"project '{id}' appears twice in one ballot; counted once", PbSeverity.Warning);
+                        }
+                        else
+                        {
+                            _p.Report("vote", $"project '{id}' appears twice in one ballot");
+                            ok = false;
+                        }
                         continue;
                     }
                     _stamp[project] = _ballotNo;
