@@ -31,7 +31,9 @@ public sealed class Process
         {
             throw new DomainException("fiscalYear", $"The fiscal year must be between {now.Year} and {now.Year + 2}");
         }
-        if (!Enum.TryParse<GovernmentLevel>(level, ignoreCase: true, out var parsedLevel) || !Enum.IsDefined(parsedLevel))
+        // By name only: Enum.TryParse also takes "1" or "district,region" and would store some other level.
+        if (!Enum.GetNames<GovernmentLevel>().Contains(level, StringComparer.OrdinalIgnoreCase)
+            || !Enum.TryParse<GovernmentLevel>(level, ignoreCase: true, out var parsedLevel))
         {
             throw new DomainException("level", "The level must be district, province or region");
         }

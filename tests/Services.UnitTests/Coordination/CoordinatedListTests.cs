@@ -1,0 +1,71 @@
+using PBServices.BuildingBlocks.Errors;
+using PBServices.Coordination.Domain;
+
+namespace PBServices.UnitTests.Coordination;
+
+public sealed class CoordinatedListTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 7, 15, 18, 30, 0, TimeSpan.Zero);
+
+    private static CoordinatedList Received(params ListProject[] projects) =>
+        CoordinatedList.Restore(Guid.CreateVersion7(), Guid.CreateVersion7(), "150122", "District", 2026, 1_000_000m, "Received", null, null, projects);
+
+    private static readonly ListProject School = new(Guid.CreateVersion7(), "Aulas I.E. 3045", 600_000m, 95m, 1);
+
+    [Fact]
+    public void A_list_is_formalized_with_its_acta()
+    {
+        var list = Received(School);
+
+        list.Formalize("  Acta N° 012-2025-MDM  ", Now);
+
+        Assert.Equal(ListStatus.Formalized, list.Status);
+        Assert.Equal("Acta N° 012-2025-MDM", list.ActaReference);
+        Assert.Equal(Now, list.ApprovedAt);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void A_list_is_not_formalized_without_the_acta_reference(string? acta)
+    {
+        var list = Received(School);
+
+        var e = Assert.Throws<DomainException>(() => list.Formalize(acta, Now));
+
+        Assert.Equal("actaReference", e.Field);
+        Assert.Equal(ListStatus.Received, list.Status);
+    }
+
+    [Fact]
+    public void An_acta_reference_longer_than_100_characters_is_refused()
+    {
+        var e = Assert.Throws<DomainException>(() => Received(School).Formalize(new string('A', 101), Now));
+        Assert.Equal("actaReference", e.Field);
+    }
+
+    [Fact]
+    public void A_list_is_formalized_only_once()
+    {
+        var list = Received(School);
+        list.Formalize("Acta N° 012-2025-MDM", Now);
+
+        var e = Assert.Throws<ConflictException>(() => list.Formalize("Acta N° 013-2025-MDM", Now.AddDays(1)));
+
+        Assert.Equal("processId", e.Field);
+        Assert.Equal("Acta N° 012-2025-MDM", list.ActaReference);
+        Assert.Equal(Now, list.ApprovedAt);
+    }
+
+    [Fact]
+    public void An_empty_list_cannot_be_formalized()
+    {
+        var list = Received();
+
+        var e = Assert.Throws<ConflictException>(() => list.Formalize("Acta N° 012-2025-MDM", Now));
+
+        Assert.Equal("processId", e.Field);
+        Assert.Equal(ListStatus.Received, list.Status);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using PBServices.BuildingBlocks.Errors;
+using PBServices.TechnicalAssessment.Domain;
+using Assessment = PBServices.TechnicalAssessment.Domain.TechnicalAssessment;
+
+namespace PBServices.UnitTests.TechnicalAssessment;
+
+public sealed class TechnicalAssessmentTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 5, 20, 10, 0, 0, TimeSpan.Zero);
+
+    private static Assessment Queued() =>
+        Assessment.Queue(Guid.CreateVersion7(), Guid.CreateVersion7(), "150122", "Pistas y veredas", 180_000m, Now);
+
+    [Fact]
+    public void A_queued_proposal_waits_for_the_technical_team()
+    {
+        var assessment = Queued();
+
+        Assert.Equal(AssessmentStatus.Pending, assessment.Status);
+        Assert.Null(assessment.Viable);
+        Assert.Null(assessment.Score);
+    }
+
+    [Fact]
+    public void A_recommendation_completes_the_assessment_with_its_reasons()
+    {
+        var assessment = Queued();
+
+        assessment.Recommend(viable: true, score: 87.25m, reasons: "  Cuenta con expediente técnico y brecha priorizada  ", assessor: "ing.torres");
+
+        Assert.Equal(AssessmentStatus.Completed, assessment.Status);
+        Assert.True(assessment.Viable);
+        Assert.Equal(87.25m, assessment.Score);
+        Assert.Equal("Cuenta con expediente técnico y brecha priorizada", assessment.Reasons);
+        Assert.Equal("ing.torres", assessment.Assessor);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("100")]
+    [InlineData("99.99")]
+    public void Scores_from_0_to_100_are_accepted(string score)
+    {
+        var assessment = Queued();
+        assessment.Recommend(true, decimal.Parse(score, CultureInfo.InvariantCulture), "Viable", "ing.torres");
+        Assert.Equal(decimal.Parse(score, CultureInfo.InvariantCulture), assessment.Score);
+    }
+
+    [Theory]
+    [InlineData("-0.01")]
+    [InlineData("100.01")]
+    [InlineData("50.125")]
+    public void A_score_outside_0_to_100_or_with_more_than_two_decimals_is_refused(string score)
+    {
+        var assessment = Queued();
+
+        var e = Assert.Throws<DomainException>(() => assessment.Recommend(true, decimal.Parse(score, CultureInfo.InvariantCulture), "Viable", "ing.torres"));
+
+        Assert.Equal("score", e.Field);
+        Assert.Equal(AssessmentStatus.Pending, assessment.Status);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void A_recommendation_without_reasons_is_refused(string? reasons)
+    {
+        var assessment = Queued();
+
+        var e = Assert.Throws<DomainException>(() => assessment.Recommend(false, 0m, reasons, "ing.torres"));
+
+        Assert.Equal("reasons", e.Field);
+        Assert.Equal(AssessmentStatus.Pending, assessment.Status);
+    }
+
+    [Fact]
+    public void A_not_viable_proposal_must_score_zero()
+    {
+        var assessment = Queued();
+
+        var e = Assert.Throws<DomainException>(() => assessment.Recommend(false, 40m, "Sin saneamiento físico-legal del terreno", "ing.torres"));
+
+        Assert.Equal("score", e.Field);
+        assessment.Recommend(false, 0m, "Sin saneamiento físico-legal del terreno", "ing.torres");
+        Assert.False(assessment.Viable);
+    }
+
+    [Fact]
+    public void A_second_recommendation_is_refused_and_the_first_stands()
+    {
+        var assessment = Queued();
+        assessment.Recommend(true, 72m, "Viable", "ing.torres");
+
+        var e = Assert.Throws<ConflictException>(() => assessment.Recommend(false, 0m, "Cambio de opinión", "ing.rojas"));
+
+        Assert.Equal("proposalId", e.Field);
+        Assert.True(assessment.Viable);
+        Assert.Equal(72m, assessment.Score);
+        Assert.Equal("ing.torres", assessment.Assessor);
+    }
+}
