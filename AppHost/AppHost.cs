@@ -19,28 +19,34 @@ var submissionDb = postgres.AddDatabase("submissiondb");
 var signingKey = builder.AddParameter("jwt-signing-key",
     builder.Configuration["Parameters:jwt-signing-key"] ?? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)), secret: true);
 var devTokens = builder.Configuration["PB:DevTokens"] ?? "true";
+// One integrator client (OAuth client credentials) for trying the read-only gRPC APIs; only the secret's hash reaches the service.
+var integratorSecret = builder.Configuration["Parameters:integrator-secret"] ?? "demo-integrator-secret";
+var integratorSecretHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(integratorSecret)));
 
 // Services.
 var registration = builder.AddProject<Projects.Registration_API>("registration")
     .WithReference(registrationDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
-    .WithEnvironment("Auth__SigningKey", signingKey)
-    .WithEnvironment("Auth__DevTokens", devTokens);
+    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health")
+    .WithEnvironment("Auth__DevTokens", devTokens)
+    .WithEnvironment("Integrators__0__ClientId", "demo-integrator")
+    .WithEnvironment("Integrators__0__SecretSha256", integratorSecretHash)
+    .WithEnvironment("Integrators__0__Jurisdiction", "PE");
 
 var deliberation = builder.AddProject<Projects.Deliberation_API>("deliberation")
     .WithReference(deliberationDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
-    .WithEnvironment("Auth__SigningKey", signingKey);
+    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
 
 var technicalAssessment = builder.AddProject<Projects.TechnicalAssessment_API>("technical-assessment")
     .WithReference(assessmentDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
-    .WithEnvironment("Auth__SigningKey", signingKey);
+    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
 
 var coordination = builder.AddProject<Projects.Coordination_API>("coordination")
     .WithReference(coordinationDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
-    .WithEnvironment("Auth__SigningKey", signingKey);
+    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
 
 var ministrySubmission = builder.AddProject<Projects.MinistrySubmission_API>("ministry-submission")
     .WithReference(submissionDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
-    .WithEnvironment("Auth__SigningKey", signingKey);
+    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
 // Locally the deployment delivers to its own MinistryIntake; a real deployment points this at the Ministry.
 ministrySubmission.WithEnvironment("Ministry__IntakeUrl", ministrySubmission.GetEndpoint("grpc"));
 
@@ -49,7 +55,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(registration).WithReference(deliberation).WithReference(technicalAssessment)
     .WithReference(coordination).WithReference(ministrySubmission)
     .WaitFor(registration).WaitFor(deliberation).WaitFor(technicalAssessment).WaitFor(coordination).WaitFor(ministrySubmission)
-    .WithEnvironment("Auth__SigningKey", signingKey)
+    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Grpc.Core;
+using PBServices.Grpc.Ministry;
+
+namespace PBServices.EndToEnd.Tests;
+
+/// <summary>
+/// The walking skeleton's path, through the gateway only: a process opens, an agent is accredited and
+/// proposes, the technical team assesses, the list is prioritised within the ceiling, coordination
+/// formalizes it, and the signed submission reaches the Ministry's intake.
+/// </summary>
+public sealed class ProposalJourneyTests(SystemFixture system)
+{
+    private const string Jurisdiction = "180301"; // Ilo, Moquegua (ubigeo)
+
+    [Fact]
+    public async Task A_proposal_crosses_every_hand_off_and_reaches_the_ministry_intake_signed_and_unchanged()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var admin = system.As(await system.TokenAsync("process-admin", Jurisdiction, "pb-office"));
+
+        // Registration: open the process, register and accredit an agent.
+        var opened = await admin.PostAsJsonAsync("/api/registration/processes",
+            new { name = "Presupuesto Participativo Ilo 2027", fiscalYear = DateTime.UtcNow.Year + 1, level = "province", budgetCeiling = 1_000_000m }, ct);
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var process = (await opened.Content.ReadFromJsonAsync<ProcessDto>(ct))!;
+
+        var resident = system.As(await system.TokenAsync("resident", Jurisdiction));
+        var registered = await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/agents",
+            new { fullName = "María Quispe Mamani", dni = "40123456", organisation = "Federación de Mujeres de Ilo" }, ct);
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var agent = (await registered.Content.ReadFromJsonAsync<AgentDto>(ct))!;
+        var accredited = await admin.PostAsync($"/api/registration/processes/{process.Id}/agents/{agent.Id}/accreditation", null, ct);
+        Assert.Equal(HttpStatusCode.OK, accredited.StatusCode);
+
+        // Deliberation learns of the process and the accreditation from events, then takes proposals.
+        var agentClient = system.As(await system.TokenAsync("agent", Jurisdiction, agent.Id.ToString()));
+        var proposals = new List<ProposalDto>();
+        foreach (var (title, cost) in new[] { ("Agua potable Pampa Inalámbrica", 600_000m), ("Pistas y veredas El Algarrobal", 500_000m), ("Posta médica Miramar", 300_000m) })
+        {
+            var submitted = await Eventually.Get(async () =>
+            {
+                var r = await agentClient.PostAsJsonAsync($"/api/deliberation/processes/{process.Id}/proposals",
+                    new { title, description = "Proyecto priorizado en el taller de diagnóstico", cost, location = "Ilo", beneficiaries = 2500, planObjective = "OE2 Servicios básicos" }, ct);
+                return r.StatusCode == HttpStatusCode.Created ? await r.Content.ReadFromJsonAsync<ProposalDto>(ct) : null;
+            }, "deliberation to accept a proposal from the accredited agent");
+            proposals.Add(submitted);
+        }
+
+        // Technical assessment receives ProposalSubmitted; the assessor scores each one.
+        var assessor = system.As(await system.TokenAsync("technical-team", Jurisdiction, "ing-rosa"));
+        var scores = new Dictionary<string, decimal> { ["Agua potable Pampa Inalámbrica"] = 70m, ["Pistas y veredas El Algarrobal"] = 90m, ["Posta médica Miramar"] = 80m };
+        await Eventually.Get(async () =>
+        {
+            var queue = await assessor.GetFromJsonAsync<List<AssessmentDto>>($"/api/assessment/queue?processId={process.Id}", ct);
+            return queue!.Count == 3 ? queue : null;
+        }, "the three proposals in the technical team's queue");
+        foreach (var p in proposals)
+        {
+            var recommended = await assessor.PostAsJsonAsync($"/api/assessment/proposals/{p.Id}/recommendation",
+                new { viable = true, score = scores[p.Title], reasons = "Viable: competencia provincial, costo razonable" }, ct);
+            Assert.Equal(HttpStatusCode.OK, recommended.StatusCode);
+        }
+
+        // Deliberation sees AssessmentCompleted; the list is prioritised within the ceiling.
+        await Eventually.Get(async () =>
+        {
+            var seen = await admin.GetFromJsonAsync<List<ProposalDto>>($"/api/deliberation/processes/{process.Id}/proposals", ct);
+            return seen!.All(p => p.Status == "Viable") ? seen : null;
+        }, "deliberation to record the three assessments");
+        var prioritized = await admin.PostAsync($"/api/deliberation/processes/{process.Id}/prioritized-list", null, ct);
+        Assert.Equal(HttpStatusCode.Created, prioritized.StatusCode);
+        var list = (await prioritized.Content.ReadFromJsonAsync<PrioritizedListDto>(ct))!;
+        // Greedy by score: Pistas (90, 500k) then Posta (80, 300k); Agua (70, 600k) no longer fits 1,000,000.
+        Assert.Equal(["Pistas y veredas El Algarrobal", "Posta médica Miramar"], list.Projects.Select(p => p.Title));
+        Assert.Equal(800_000m, list.TotalCost);
+
+        // Coordination receives the list; the council formalizes it.
+        var council = system.As(await system.TokenAsync("council", Jurisdiction, "concejo-ilo"));
+        var formalized = await Eventually.Get(async () =>
+        {
+            var r = await council.PostAsJsonAsync($"/api/coordination/processes/{process.Id}/list/formalization", new { actaReference = "ACTA-PP-2027-014" }, ct);
+            return r.StatusCode == HttpStatusCode.OK ? await r.Content.ReadFromJsonAsync<CoordinatedListDto>(ct) : null;
+        }, "coordination to receive and formalize the list");
+        Assert.Equal("Formalized", formalized.Status);
+
+        // Ministry submission builds, signs and delivers; the status is queryable.
+        var submission = await Eventually.Get(async () =>
+        {
+            var r = await admin.GetAsync($"/api/submissions/processes/{process.Id}", ct);
+            if (r.StatusCode != HttpStatusCode.OK)
+            {
+                return null;
+            }
+            var s = await r.Content.ReadFromJsonAsync<SubmissionDto>(ct);
+            return s!.Status == "Delivered" ? s : null;
+        }, "the submission to be delivered to the Ministry intake");
+        Assert.StartsWith("MEF-", submission.IntakeReceipt);
+        Assert.Equal(800_000m, submission.TotalCost);
+
+        // What the Ministry received is exactly the formalized list, and its hash checks out.
+        var ministry = system.As(await system.TokenAsync("ministry", "PE", "mef-dgpp"));
+        var received = (await ministry.GetFromJsonAsync<ReceivedSubmissionDto>($"/api/ministry/intake/{submission.SubmissionId}", ct))!;
+        Assert.Equal(submission.IntakeReceipt, received.Receipt);
+        Assert.Equal(Jurisdiction, received.Jurisdiction);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(received.CanonicalContent))), received.ContentHash);
+        using var content = JsonDocument.Parse(received.CanonicalContent);
+        Assert.Equal("ACTA-PP-2027-014", content.RootElement.GetProperty("actaReference").GetString());
+        Assert.Equal(process.Id, content.RootElement.GetProperty("processId").GetGuid());
+        var sent = content.RootElement.GetProperty("projects").EnumerateArray()
+            .Select(p => (Id: p.GetProperty("proposalId").GetGuid(), Cost: p.GetProperty("cost").GetString()!, Rank: p.GetProperty("rank").GetInt32())).ToList();
+        Assert.Equal(list.Projects.Select(p => (p.ProposalId, p.Cost.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), p.Rank)), sent);
+
+        // An integrator, with client credentials, reads the same status over gRPC through the gateway.
+        var token = await system.Gateway.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "demo-integrator", ["client_secret"] = SystemFixture.IntegratorSecret,
+        }), ct);
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+        var integratorToken = (await token.Content.ReadFromJsonAsync<SystemFixture.TokenResponse>(ct))!.access_token;
+        var query = new SubmissionQuery.SubmissionQueryClient(system.GatewayGrpc);
+        var reply = await query.GetSubmissionAsync(new GetSubmissionRequest { ProcessId = process.Id.ToString() },
+            new Metadata { { "authorization", $"Bearer {integratorToken}" } }, cancellationToken: ct);
+        Assert.Equal("Delivered", reply.Status);
+        Assert.Equal(submission.ContentHash, reply.ContentHash);
+        Assert.Equal("800000.00", reply.TotalCost);
+        Assert.Equal(2, reply.Projects.Count);
+    }
+}

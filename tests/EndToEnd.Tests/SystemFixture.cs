@@ -1,0 +1,82 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Grpc.Net.Client;
+
+[assembly: AssemblyFixture(typeof(PBServices.EndToEnd.Tests.SystemFixture))]
+
+namespace PBServices.EndToEnd.Tests;
+
+/// <summary>
+/// The whole system as the AppHost starts it — local PostgreSQL and RabbitMQ, five services, the
+/// gateway — on a fresh data folder, once for the assembly. Tests talk only to the gateway.
+/// </summary>
+public sealed class SystemFixture : IAsyncLifetime
+{
+    public const string IntegratorSecret = "e2e-integrator-secret";
+    private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"pb-e2e-{Guid.NewGuid():N}");
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started");
+    public HttpClient Gateway { get; private set; } = null!;
+    public GrpcChannel GatewayGrpc { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        [
+            $"--LocalData:Root={_dataRoot}",
+            $"--Parameters:integrator-secret={IntegratorSecret}",
+            "--PB:Demo=false",
+        ], TestContext.Current.CancellationToken);
+        _app = await builder.BuildAsync(TestContext.Current.CancellationToken);
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await _app.StartAsync(startup.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", startup.Token);
+
+        Gateway = _app.CreateHttpClient("gateway", "http");
+        Gateway.Timeout = TimeSpan.FromSeconds(60);
+        GatewayGrpc = GrpcChannel.ForAddress(_app.GetEndpoint("gateway", "grpc"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        GatewayGrpc?.Dispose();
+        Gateway?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try
+        {
+            Directory.Delete(_dataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the folder is under the system temp directory.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>A development token from registration, through the gateway, as a person of that role would hold.</summary>
+    public async Task<string> TokenAsync(string role, string jurisdiction, string? subject = null)
+    {
+        var response = await Gateway.PostAsJsonAsync("/api/registration/dev-tokens", new { subject, roles = new[] { role }, jurisdiction });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TokenResponse>())!.access_token;
+    }
+
+    public HttpClient As(string token)
+    {
+        var client = App.CreateHttpClient("gateway", "http");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public sealed record TokenResponse(string access_token, string token_type, int expires_in);
+}
