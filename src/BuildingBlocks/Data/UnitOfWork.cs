@@ -15,7 +15,6 @@ public sealed class UnitOfWork : IAsyncDisposable
     private readonly List<IntegrationEvent> _events = [];
     private readonly OutboxSignal _signal;
     private readonly TimeProvider _time;
-    private bool _committed;
 
     internal UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxSignal signal, TimeProvider time)
     {
@@ -54,7 +53,6 @@ public sealed class UnitOfWork : IAsyncDisposable
                 }, ct));
         }
         await Transaction.CommitAsync(ct);
-        _committed = true;
         if (_events.Count > 0)
         {
             _signal.Notify();
@@ -63,10 +61,8 @@ public sealed class UnitOfWork : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_committed)
-        {
-            await Transaction.RollbackAsync();
-        }
+        // Disposing rolls back a transaction that is still open. An explicit Rollback would throw after a
+        // failed COMMIT (PostgreSQL has already ended the transaction) and hide the database's reason.
         await Transaction.DisposeAsync();
         await Connection.DisposeAsync();
     }
