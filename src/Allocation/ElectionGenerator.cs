@@ -78,7 +78,8 @@ public static class ElectionGenerator
                     points[(int)rng.NextBelow((ulong)length)]++;
                 }
             }
-            builder.Add(v.ToString(CultureInfo.InvariantCulture), chosen[..length], points[..length], []);
+            builder.TryAddVoter(v.ToString(CultureInfo.InvariantCulture));
+            builder.AddBallot(chosen[..length], points[..length], []);
         }
 
         var typeName = type.ToPabulib();

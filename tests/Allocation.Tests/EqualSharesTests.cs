@@ -154,3 +154,38 @@ public class EqualSharesTests
         Assert.Equal(NaiveEqualShares.Run(e, addOne: true), Allocator.Allocate(e, AllocationRule.EqualSharesAdd1).Selected);
     }
 }
+
+public class EqualSharesEngineTests
+{
+    [Theory]
+    [InlineData(VoteType.Approval, 11UL, 3_000, 60)]
+    [InlineData(VoteType.Approval, 12UL, 20_000, 120)]
+    [InlineData(VoteType.Cumulative, 13UL, 3_000, 60)]
+    [InlineData(VoteType.ChooseOne, 15UL, 3_000, 60)]
+    public void Certified_doubles_and_exact_fractions_choose_the_same_winners(VoteType type, ulong seed, int voters, int projects)
+    {
+        var e = ElectionGenerator.Generate(voters, projects, type, seed);
+        var tally = Tally.Count(e);
+        var fast = new Rules.EqualSharesRule(e, tally);
+        var exact = new Rules.EqualSharesRule(e, tally) { Mode = Rules.EqualSharesRule.Engine.Exact };
+
+        var fastOutcome = fast.Outcome(completeByAddOne: false);
+        var exactOutcome = exact.Outcome(completeByAddOne: false);
+
+        Assert.Equal(exactOutcome.Selected, fastOutcome.Selected);
+        Assert.Equal(1, fast.IntervalRuns); // decided in doubles, not by falling back
+        Assert.Equal(exactOutcome.Projects.Select(p => p.PricePerUtility), fastOutcome.Projects.Select(p => p.PricePerUtility));
+    }
+
+    [Fact]
+    public void An_exact_tie_is_handed_to_exact_fractions()
+    {
+        var e = Elections.Approval(100m, [("9", 100m), ("10", 100m)], ["9", "10"], ["9", "10"]);
+        var rule = new Rules.EqualSharesRule(e, Tally.Count(e));
+
+        var outcome = rule.Outcome(completeByAddOne: false);
+
+        Assert.Equal(["10"], outcome.Selected);
+        Assert.Equal(1, rule.Fallbacks);
+    }
+}

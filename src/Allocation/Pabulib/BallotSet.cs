@@ -7,13 +7,13 @@ namespace PBServices.Allocation.Pabulib;
 /// </summary>
 public sealed class BallotSet
 {
-    private readonly string[] _voterIds;
+    private readonly VoterIds _voterIds;
     private readonly int[] _offsets;
     private readonly int[] _items;
     private readonly int[]? _points;
     private readonly string[][] _extraValues;
 
-    internal BallotSet(string[] voterIds, int[] offsets, int[] items, int[]? points,
+    internal BallotSet(VoterIds voterIds, int[] offsets, int[] items, int[]? points,
         IReadOnlyList<string> columns, string[][] extraValues)
     {
         _voterIds = voterIds;
@@ -24,7 +24,7 @@ public sealed class BallotSet
         _extraValues = extraValues;
     }
 
-    public int Count => _voterIds.Length;
+    public int Count => _voterIds.Count;
 
     public bool HasPoints => _points is not null;
 
@@ -56,8 +56,8 @@ public sealed class BallotSet
 /// <summary>Accumulates ballots into growable flat arrays.</summary>
 internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withPoints, int extraColumns)
 {
-    private readonly List<string> _voterIds = [];
-    private readonly List<int> _offsets = [0];
+    private readonly VoterIds _voterIds = new();
+    private int[] _offsets = new int[1024];
     private int[] _items = new int[1024];
     private int[]? _points = withPoints ? new int[1024] : null;
     private int _length;
@@ -65,7 +65,11 @@ internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withP
 
     public int Count => _voterIds.Count;
 
-    public void Add(string voterId, ReadOnlySpan<int> items, ReadOnlySpan<int> points, ReadOnlySpan<string> extras)
+    /// <summary>Adds a voter id, or returns false if it was already there.</summary>
+    public bool TryAddVoter(ReadOnlySpan<char> voterId) => _voterIds.TryAdd(voterId);
+
+    /// <summary>Adds the ballot of the voter added last.</summary>
+    public void AddBallot(ReadOnlySpan<int> items, ReadOnlySpan<int> points, ReadOnlySpan<string> extras)
     {
         EnsureCapacity(_length + items.Length);
         items.CopyTo(_items.AsSpan(_length));
@@ -74,8 +78,12 @@ internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withP
             points.CopyTo(_points.AsSpan(_length));
         }
         _length += items.Length;
-        _voterIds.Add(voterId);
-        _offsets.Add(_length);
+        var ballot = _voterIds.Count - 1;
+        if (ballot + 2 > _offsets.Length)
+        {
+            Array.Resize(ref _offsets, _offsets.Length * 2);
+        }
+        _offsets[ballot + 1] = _length;
         for (var i = 0; i < _extra.Length; i++)
         {
             _extra[i].Add(i < extras.Length ? extras[i] : "");
@@ -97,10 +105,81 @@ internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withP
     }
 
     public BallotSet Build() => new(
-        _voterIds.ToArray(),
-        _offsets.ToArray(),
+        _voterIds,
+        _offsets.AsSpan(0, _voterIds.Count + 1).ToArray(),
         _items.AsSpan(0, _length).ToArray(),
         _points?.AsSpan(0, _length).ToArray(),
         columns,
         _extra.Select(l => l.ToArray()).ToArray());
+}
+
+/// <summary>
+/// Voter ids in one character buffer with an open-addressing index for duplicate detection: a
+/// million ids cost two arrays rather than a million strings for the garbage collector to trace.
+/// </summary>
+internal sealed class VoterIds
+{
+    private char[] _chars = new char[1 << 12];
+    private int[] _starts = new int[1 << 10];
+    private int[] _table = new int[1 << 11];
+    private int _length;
+
+    public int Count { get; private set; }
+
+    public string this[int i] => new(_chars, _starts[i], _starts[i + 1] - _starts[i]);
+
+    private ReadOnlySpan<char> Span(int i) => _chars.AsSpan(_starts[i], _starts[i + 1] - _starts[i]);
+
+    public bool TryAdd(ReadOnlySpan<char> id)
+    {
+        var hash = string.GetHashCode(id);
+        var mask = _table.Length - 1;
+        for (var slot = hash & mask; ; slot = (slot + 1) & mask)
+        {
+            var entry = _table[slot];
+            if (entry == 0)
+            {
+                Append(id);
+                _table[slot] = Count;
+                if (Count * 2 > _table.Length)
+                {
+                    Rehash();
+                }
+                return true;
+            }
+            if (Span(entry - 1).SequenceEqual(id))
+            {
+                return false;
+            }
+        }
+    }
+
+    private void Append(ReadOnlySpan<char> id)
+    {
+        if (_length + id.Length > _chars.Length)
+        {
+            Array.Resize(ref _chars, Math.Max(_length + id.Length, _chars.Length * 2));
+        }
+        if (Count + 2 > _starts.Length)
+        {
+            Array.Resize(ref _starts, _starts.Length * 2);
+        }
+        id.CopyTo(_chars.AsSpan(_length));
+        _length += id.Length;
+        Count++;
+        _starts[Count] = _length;
+    }
+
+    private void Rehash()
+    {
+        var table = new int[_table.Length * 2];
+        var mask = table.Length - 1;
+        for (var i = 0; i < Count; i++)
+        {
+            var slot = string.GetHashCode(Span(i)) & mask;
+            while (table[slot] != 0) slot = (slot + 1) & mask;
+            table[slot] = i + 1;
+        }
+        _table = table;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 
@@ -54,6 +55,8 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
 
     private enum Section { None, Meta, Projects, Votes }
 
+    // One long-running loop: tiered compilation would leave it on slow on-stack-replacement code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PbValidation Parse()
     {
         var meta = new List<KeyValuePair<string, string>>();
@@ -325,6 +328,7 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
     /// Splits a ';'-separated row as Python's csv module does: a field is quoted only if it starts
     /// with a quote, "" inside it is a literal quote; quotes elsewhere are ordinary characters.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Split(string line)
     {
         _line = line;
@@ -407,7 +411,6 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
         private readonly int? _minLength, _maxLength;
         private readonly long? _maxSumPoints, _maxPoints, _minPoints;
         private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-        private readonly HashSet<string> _voterIds = new(StringComparer.Ordinal);
         private readonly BallotSetBuilder _builder;
         private readonly int[] _stamp;
         private int[] _items = new int[64];
@@ -472,6 +475,7 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
             _builder = new BallotSetBuilder(header, withPoints, _extraColumns.Length);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void ReadBallot()
         {
             if (_voterColumn < 0 || _voteColumn < 0)
@@ -479,19 +483,35 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
                 return;
             }
             _ballotNo++;
-            var voterId = _p.FieldString(_voterColumn).Trim();
-            if (voterId.Length == 0)
+            var voterId = _p.Field(_voterColumn).Trim();
+            if (voterId.IsEmpty)
             {
                 _p.Report("voter_id", "empty voter id");
                 return;
             }
-            if (!_voterIds.Add(voterId))
+            if (_builder.Count == int.MaxValue - 1 || !_builder.TryAddVoter(voterId))
             {
                 _p.Report("voter_id", $"duplicate voter id '{voterId}'");
                 return;
             }
 
-            var count = 0;
+            if (!ReadVote(out var count))
+            {
+                // Keep one (empty) ballot per voter id; a file with errors yields no election anyway.
+                _builder.AddBallot([], [], []);
+                return;
+            }
+            for (var i = 0; i < _extraColumns.Length; i++)
+            {
+                _extras[i] = _p.FieldString(_extraColumns[i]);
+            }
+            _builder.AddBallot(_items.AsSpan(0, count), _points.AsSpan(0, _type == VoteType.Cumulative ? count : 0), _extras);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool ReadVote(out int count)
+        {
+            count = 0;
             var ok = true;
             var vote = _p.Field(_voteColumn);
             if (!vote.Trim().IsEmpty)
@@ -527,13 +547,13 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
             }
             if (!ok)
             {
-                return;
+                return false;
             }
 
             if (_type == VoteType.ChooseOne && count > 1)
             {
                 _p.Report("vote", $"a choose-1 ballot names {count} projects");
-                return;
+                return false;
             }
             if (_maxLength is { } max && count > max)
             {
@@ -546,14 +566,9 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
 
             if (_type == VoteType.Cumulative && _pointsColumn >= 0 && !ReadPoints(count))
             {
-                return;
+                return false;
             }
-
-            for (var i = 0; i < _extraColumns.Length; i++)
-            {
-                _extras[i] = _p.FieldString(_extraColumns[i]);
-            }
-            _builder.Add(voterId, _items.AsSpan(0, count), _points.AsSpan(0, _type == VoteType.Cumulative ? count : 0), _extras);
+            return true;
         }
 
         private bool ReadPoints(int count)

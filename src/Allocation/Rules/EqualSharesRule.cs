@@ -20,7 +20,7 @@ namespace PBServices.Allocation.Rules;
 /// too close to be trusted the exact fractions decide.
 /// </para>
 /// </summary>
-internal sealed class EqualSharesRule
+internal sealed partial class EqualSharesRule
 {
     private readonly PbElection _election;
     private readonly ElectionTally _tally;
@@ -105,7 +105,12 @@ internal sealed class EqualSharesRule
             }
         }
         _classOf = new int[_n];
+        // Doubles hold these integers exactly below 2^50, which the certified engine relies on.
+        var limit = BigInteger.One << 50;
+        _intervalSafe = _budget < limit && _cost.All(c => c < limit) && _totalUtil.All(u => u < limit);
     }
+
+    private readonly bool _intervalSafe;
 
     private sealed class Run
     {
@@ -117,7 +122,26 @@ internal sealed class EqualSharesRule
         public int[] Paying = [];
         public int[] RefusedRound = [];
         public Rational?[] Available = [];
+        // Filled instead of Price/Available when the run was decided in certified doubles.
+        public bool Exact = true;
+        public double[] PriceApprox = [];
+        public double[] AvailableApprox = [];
     }
+
+    /// <summary>Which arithmetic decides: Auto tries certified doubles and falls back to exact fractions.</summary>
+    internal enum Engine { Auto, Exact }
+
+    internal Engine Mode { get; init; } = Engine.Auto;
+
+    /// <summary>Runs the certified-double engine could not decide and handed to exact fractions.</summary>
+    internal int Fallbacks { get; private set; }
+
+    /// <summary>Runs decided in certified doubles.</summary>
+    internal int IntervalRuns { get; private set; }
+
+    // Up to this many ballots the reported outcome is recomputed in exact fractions, so that the
+    // explanation shows exact prices; beyond it prices are shown as approximations.
+    private const int ExactExplanationLimit = 200_000;
 
     public AllocationOutcome Outcome(bool completeByAddOne)
     {
@@ -129,7 +153,7 @@ internal sealed class EqualSharesRule
         var run = Execute(share);
         if (!completeByAddOne)
         {
-            return Report(run, false);
+            return Report(Explained(run), false);
         }
         // pabutools' voter_budget_increment=1: raise the share until the outcome is exhaustive
         // (keep it) or over budget (keep the previous one). The first run is always within budget.
@@ -137,13 +161,13 @@ internal sealed class EqualSharesRule
         {
             if (IsExhaustive(run))
             {
-                return Report(run, true);
+                return Report(Explained(run), true);
             }
             share += Rational.Of(_unit);
             var next = Execute(share);
             if (next.Spent > _budget)
             {
-                return Report(run, true);
+                return Report(Explained(run), true);
             }
             run = next;
         }
@@ -164,6 +188,23 @@ internal sealed class EqualSharesRule
     }
 
     private Run Execute(Rational share)
+    {
+        if (Mode == Engine.Auto && _intervalSafe)
+        {
+            if (ExecuteInterval(share) is { } run)
+            {
+                IntervalRuns++;
+                return run;
+            }
+            Fallbacks++;
+        }
+        return ExecuteExact(share);
+    }
+
+    /// <summary>The outcome is the same either way; the exact run also yields exact prices to report.</summary>
+    private Run Explained(Run run) => run.Exact || _n > ExactExplanationLimit ? run : ExecuteExact(run.Share);
+
+    private Run ExecuteExact(Rational share)
     {
         var run = new Run
         {
@@ -412,7 +453,13 @@ internal sealed class EqualSharesRule
             {
                 string? price = null;
                 string reason;
-                if (run.Price[p] is { } r)
+                if (!run.Exact && run.Round[p] > 0 && !_cost[p].IsZero)
+                {
+                    var approx = perPointInMoney ? run.PriceApprox[p] / (double)_scale : run.PriceApprox[p];
+                    price = "~" + approx.ToString("G12", System.Globalization.CultureInfo.InvariantCulture);
+                    reason = $"funded in round {run.Round[p]} at about {price[1..]} per unit of utility, paid by {run.Paying[p]} of {supporters} supporters";
+                }
+                else if (run.Price[p] is { } r)
                 {
                     // For cumulative ballots the price is money per point; scaled money back to currency.
                     var shown = perPointInMoney ? Rational.Of(r.Num, r.Den * _unit) : r;
@@ -426,7 +473,7 @@ internal sealed class EqualSharesRule
                     reason = "funded first: it costs nothing and has supporters";
                 }
                 outcomes[p] = new ProjectOutcome(project.Id, project.Cost, score, supporters, ProjectVerdict.Funded,
-                    run.Round[p], price, run.Price[p] is null ? null : run.Paying[p], null, null, reason);
+                    run.Round[p], price, price is null ? null : run.Paying[p], null, null, reason);
             }
             else if (supporters == 0)
             {
@@ -435,7 +482,8 @@ internal sealed class EqualSharesRule
             }
             else
             {
-                decimal? available = run.Available[p] is { } a ? Rational.Of(a.Num, a.Den * _unit).ToDecimal(2) : null;
+                decimal? available = run.Available[p] is { } a ? Rational.Of(a.Num, a.Den * _unit).ToDecimal(2)
+                    : !run.Exact && run.RefusedRound[p] > 0 ? Math.Round((decimal)(run.AvailableApprox[p] / (double)_scale), 2) : null;
                 var when = run.RefusedRound[p] > 0 ? $" in round {run.RefusedRound[p]}" : "";
                 outcomes[p] = new ProjectOutcome(project.Id, project.Cost, score, supporters, ProjectVerdict.Unaffordable,
                     run.RefusedRound[p] > 0 ? run.RefusedRound[p] : null, null, null, null, available,
