@@ -51,11 +51,17 @@ var ministrySubmission = builder.AddProject<Projects.MinistrySubmission_API>("mi
 ministrySubmission.WithEnvironment("Ministry__IntakeUrl", ministrySubmission.GetEndpoint("grpc"));
 
 // The public edge.
-builder.AddProject<Projects.Gateway>("gateway")
+var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(registration).WithReference(deliberation).WithReference(technicalAssessment)
     .WithReference(coordination).WithReference(ministrySubmission)
     .WaitFor(registration).WaitFor(deliberation).WaitFor(technicalAssessment).WaitFor(coordination).WaitFor(ministrySubmission)
     .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+
+// A small demo process, loaded through the public API once the gateway is up (PB:Demo=true).
+if (string.Equals(builder.Configuration["PB:Demo"], "true", StringComparison.OrdinalIgnoreCase))
+{
+    builder.AddProject<Projects.DemoData>("demo-data").WithReference(gateway).WaitFor(gateway);
+}
 
 builder.Build().Run();

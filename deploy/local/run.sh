@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the prerequisites and runs the whole system (AppHost) with a small demo process loaded.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash deploy/local/prerequisites.sh
+dotnet build AppHost/AppHost.csproj --nologo -v q --no-restore
+cat <<'MSG'
+
+  PB Services is starting (Ctrl+C stops everything; data stays in .data/):
+    Gateway (HTTP APIs, OpenAPI):   http://localhost:5080   e.g. http://localhost:5080/openapi/registration/v1.json
+    Gateway (gRPC, HTTP/2 h2c):     http://localhost:5081
+    Aspire dashboard:               http://localhost:15080
+  The demo process (Ilo) is loaded by the "demo-data" resource once the gateway is healthy.
+
+MSG
+exec dotnet run --project AppHost/AppHost.csproj --no-build --launch-profile http -- --PB:Demo=true

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the prerequisites and runs every test: unit tests, the outbox/inbox integration tests on a
+# real PostgreSQL and RabbitMQ, and the end-to-end tests of the whole system through the gateway.
+# Ends with one line "N passed, N failed" taken from the test runner's own results.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+bash deploy/local/prerequisites.sh || exit 1
+dotnet build PBServices.sln --nologo -v q --no-restore || exit 1
+
+log=$(mktemp)
+dotnet test --solution PBServices.sln --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Microsoft.Testing.Platform prints one summary per test application: sum them.
+read -r passed failed skipped < <(awk '
+  /^[[:space:]]*failed:/    { f += $2 }
+  /^[[:space:]]*succeeded:/ { p += $2 }
+  /^[[:space:]]*skipped:/   { s += $2 }
+  END { printf "%d %d %d\n", p, f, s }' "$log")
+rm -f "$log"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status without a failed test (a test application crashed or did not run)"
+fi
+exit "$status"
