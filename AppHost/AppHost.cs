@@ -25,7 +25,7 @@ var integratorSecretHash = Convert.ToHexStringLower(System.Security.Cryptography
 
 // Services.
 var registration = builder.AddProject<Projects.Registration_API>("registration")
-    .WithReference(registrationDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
+    .WithReference(registrationDb).WithReference(messaging).WaitFor(registrationDb).WaitFor(messaging)
     .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health")
     .WithEnvironment("Auth__DevTokens", devTokens)
     .WithEnvironment("Integrators__0__ClientId", "demo-integrator")
@@ -33,19 +33,19 @@ var registration = builder.AddProject<Projects.Registration_API>("registration")
     .WithEnvironment("Integrators__0__Jurisdiction", "PE");
 
 var deliberation = builder.AddProject<Projects.Deliberation_API>("deliberation")
-    .WithReference(deliberationDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
+    .WithReference(deliberationDb).WithReference(messaging).WaitFor(deliberationDb).WaitFor(messaging)
     .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
 
 var technicalAssessment = builder.AddProject<Projects.TechnicalAssessment_API>("technical-assessment")
-    .WithReference(assessmentDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
+    .WithReference(assessmentDb).WithReference(messaging).WaitFor(assessmentDb).WaitFor(messaging)
     .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
 
 var coordination = builder.AddProject<Projects.Coordination_API>("coordination")
-    .WithReference(coordinationDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
+    .WithReference(coordinationDb).WithReference(messaging).WaitFor(coordinationDb).WaitFor(messaging)
     .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
 
 var ministrySubmission = builder.AddProject<Projects.MinistrySubmission_API>("ministry-submission")
-    .WithReference(submissionDb).WithReference(messaging).WaitFor(postgres).WaitFor(messaging)
+    .WithReference(submissionDb).WithReference(messaging).WaitFor(submissionDb).WaitFor(messaging)
     .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
 // Locally the deployment delivers to its own MinistryIntake; a real deployment points this at the Ministry.
 ministrySubmission.WithEnvironment("Ministry__IntakeUrl", ministrySubmission.GetEndpoint("grpc"));

@@ -12,8 +12,6 @@ public sealed class LocalPostgresResource(string name, string command, string wo
 
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"Host=127.0.0.1;Port={Port.ToString(System.Globalization.CultureInfo.InvariantCulture)};Username=postgres;Password={Password}");
-
-    internal List<string> Databases { get; } = [];
 }
 
 /// <summary>One service's database on the local server; created when the server is ready.</summary>
@@ -44,27 +42,24 @@ public static class LocalPostgresExtensions
         var (command, prefix) = LocalUsers.As("postgres", Path.Combine(binDir, "postgres"));
         var resource = new LocalPostgresResource(name, command, dataRoot, port, password);
         var healthKey = $"{name}-ready";
-        builder.Services.AddHealthChecks().AddAsyncCheck(healthKey, async ct =>
+        builder.Services.AddHealthChecks().AddAsyncCheck(healthKey, ct => CanConnectAsync(resource, "postgres", ct));
+
+        // Once the server answers, create the services' databases and mark them running for the dashboard.
+        builder.Eventing.Subscribe<ResourceReadyEvent>(resource, async (e, ct) =>
         {
-            try
+            var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
+            await using var conn = new NpgsqlConnection($"{await resource.ConnectionStringExpression.GetValueAsync(ct)};Database=postgres");
+            await conn.OpenAsync(ct);
+            foreach (var db in builder.Resources.OfType<LocalPostgresDatabaseResource>().Where(d => d.Parent == resource))
             {
-                await using var conn = new NpgsqlConnection($"{await resource.ConnectionStringExpression.GetValueAsync(ct)};Database=postgres;Timeout=3");
-                await conn.OpenAsync(ct);
-                foreach (var db in resource.Databases)
+                await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn) { Parameters = { new() { Value = db.DatabaseName } } };
+                if (await exists.ExecuteScalarAsync(ct) is null)
                 {
-                    await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn) { Parameters = { new() { Value = db } } };
-                    if (await exists.ExecuteScalarAsync(ct) is null)
-                    {
-                        // Names come from the AppHost code, never from input.
-                        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{db}\"", conn);
-                        await create.ExecuteNonQueryAsync(ct);
-                    }
+                    // Names come from the AppHost code, never from input.
+                    await using var create = new NpgsqlCommand($"CREATE DATABASE \"{db.DatabaseName}\"", conn);
+                    await create.ExecuteNonQueryAsync(ct);
                 }
-                return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy();
-            }
-            catch (Exception e)
-            {
-                return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy(e.Message);
+                await notifications.PublishUpdateAsync(db, s => s with { State = KnownResourceStates.Running });
             }
         });
 
@@ -76,10 +71,27 @@ public static class LocalPostgresExtensions
 
     public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(this IResourceBuilder<LocalPostgresResource> server, string name)
     {
-        server.Resource.Databases.Add(name);
-        return server.ApplicationBuilder.AddResource(new LocalPostgresDatabaseResource(name, name, server.Resource))
+        var database = new LocalPostgresDatabaseResource(name, name, server.Resource);
+        var healthKey = $"{name}-ready";
+        server.ApplicationBuilder.Services.AddHealthChecks().AddAsyncCheck(healthKey, ct => CanConnectAsync(server.Resource, name, ct));
+        return server.ApplicationBuilder.AddResource(database)
             .WithInitialState(new CustomResourceSnapshot { ResourceType = "PostgresDatabase", Properties = [], State = KnownResourceStates.Waiting })
-            .WithParentRelationship(server);
+            .WithParentRelationship(server)
+            .WithHealthCheck(healthKey);
+    }
+
+    private static async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CanConnectAsync(LocalPostgresResource server, string database, CancellationToken ct)
+    {
+        try
+        {
+            await using var conn = new NpgsqlConnection($"{await server.ConnectionStringExpression.GetValueAsync(ct)};Database={database};Timeout=3");
+            await conn.OpenAsync(ct);
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            return Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy(e.Message);
+        }
     }
 
     private static void InitializeDataDirectory(string binDir, string dataRoot, string dataDir, string socketDir, string password)
