@@ -51,7 +51,7 @@ internal static class AllocateCommand
                     $"{election.Ballots.Count} ballots ({election.VoteType.ToPabulib()}), {election.Projects.Count} projects");
         if (outcome.VoterShare is { } share)
         {
-            o.WriteLine($"voter share {share}{currency}");
+            o.WriteLine($"voter share {share}{currency} (about {Approx(share)})");
         }
         var rows = outcome.Projects.Where(p => p.Verdict == ProjectVerdict.Funded).ToList();
         var idWidth = Math.Max(7, rows.Select(p => p.Id.Length).DefaultIfEmpty(0).Max());
@@ -117,6 +117,15 @@ internal static class AllocateCommand
         ProjectVerdict.NoSupport => "no_support",
         _ => throw new ArgumentOutOfRangeException(nameof(v)),
     };
+
+    /// <summary>A fraction such as 42703/21 as a decimal, for reading; the fraction stays exact.</summary>
+    private static string Approx(string fraction)
+    {
+        var parts = fraction.Split('/');
+        var value = parts.Length == 2 ? decimal.Parse(parts[0], CultureInfo.InvariantCulture) / decimal.Parse(parts[1], CultureInfo.InvariantCulture)
+            : decimal.Parse(parts[0], CultureInfo.InvariantCulture);
+        return value.ToString("0.##", CultureInfo.InvariantCulture);
+    }
 
     private static string Money(decimal d) => d.ToString("0.##", CultureInfo.InvariantCulture);
 }

@@ -484,18 +484,22 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
             }
             _ballotNo++;
             var voterId = _p.Field(_voterColumn).Trim();
+            var added = false;
             if (voterId.IsEmpty)
             {
                 _p.Report("voter_id", "empty voter id");
-                return;
             }
-            if (_builder.Count == int.MaxValue - 1 || !_builder.TryAddVoter(voterId))
+            else if (_builder.Count == int.MaxValue - 1 || !(added = _builder.TryAddVoter(voterId)))
             {
                 _p.Report("voter_id", $"duplicate voter id '{voterId}'");
+            }
+            // The vote is checked even when the id is bad, so that validation reports both.
+            var valid = ReadVote(out var count);
+            if (!added)
+            {
                 return;
             }
-
-            if (!ReadVote(out var count))
+            if (!valid)
             {
                 // Keep one (empty) ballot per voter id; a file with errors yields no election anyway.
                 _builder.AddBallot([], [], []);

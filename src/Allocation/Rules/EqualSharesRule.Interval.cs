@@ -20,7 +20,8 @@ internal sealed partial class EqualSharesRule
     private double[] _lo = new double[64];
     private double[] _hi = new double[64];
     private int _intervalClasses;
-    private readonly List<int> _order = [];
+    private double[] _keys = new double[64];
+    private int[] _order = new int[64];
     private readonly List<(int Class, int Utility, int Count)> _ig = [];
 
     private enum Verdict { Affordable, Unaffordable, Undecided }
@@ -47,6 +48,8 @@ internal sealed partial class EqualSharesRule
 
         var alive = new List<int>();
         var staleLo = new double[_m];
+        var dirty = Enumerable.Repeat(true, _m).ToArray();
+        var cache = new (double Lo, double Hi, Rational? Exact)[_m];
         for (var p = 0; p < _m; p++)
         {
             if (_totalUtil[p].IsZero)
@@ -83,15 +86,26 @@ internal sealed partial class EqualSharesRule
                 {
                     break;
                 }
-                switch (PriceInterval(p, out var lo, out var hi, out var available, out var exact))
+                double lo, hi;
+                Rational? exact;
+                if (dirty[p])
                 {
-                    case Verdict.Undecided:
-                        return null;
-                    case Verdict.Unaffordable:
-                        run.RefusedRound[p] = round;
-                        run.AvailableApprox[p] = available;
-                        refused.Add(p);
-                        continue;
+                    switch (PriceInterval(p, out lo, out hi, out var available, out exact))
+                    {
+                        case Verdict.Undecided:
+                            return null;
+                        case Verdict.Unaffordable:
+                            run.RefusedRound[p] = round;
+                            run.AvailableApprox[p] = available;
+                            refused.Add(p);
+                            continue;
+                    }
+                    dirty[p] = false;
+                    cache[p] = (lo, hi, exact);
+                }
+                else
+                {
+                    (lo, hi, exact) = cache[p]; // no supporter has paid since: same budgets, same price
                 }
                 staleLo[p] = lo;
                 evaluated.Add((p, lo, hi, exact));
@@ -132,6 +146,7 @@ internal sealed partial class EqualSharesRule
             }
             alive.Remove(best);
             run.Paying[best] = PayInterval(best, bestLo, bestHi, ref zeroClass);
+            MarkDirty(best, dirty);
             run.Selected.Add(best);
             run.Round[best] = run.Selected.Count;
             run.PriceApprox[best] = (bestLo + bestHi) / 2;
@@ -259,18 +274,23 @@ internal sealed partial class EqualSharesRule
     /// <summary>The equal-shares scan on one end of the budget intervals, in plain doubles.</summary>
     private double Root(int p, double cost, double[] budgets)
     {
-        _order.Clear();
-        for (var g = 0; g < _ig.Count; g++) _order.Add(g);
-        _order.Sort((x, y) =>
+        var groups = _ig.Count;
+        if (_keys.Length < groups)
         {
-            var gx = _ig[x];
-            var gy = _ig[y];
-            return (budgets[gx.Class] / UtilityOf(p, gx.Utility)).CompareTo(budgets[gy.Class] / UtilityOf(p, gy.Utility));
-        });
+            _keys = new double[groups * 2];
+            _order = new int[groups * 2];
+        }
+        for (var g = 0; g < groups; g++)
+        {
+            _keys[g] = budgets[_ig[g].Class] / UtilityOf(p, _ig[g].Utility);
+            _order[g] = g;
+        }
+        Array.Sort(_keys, _order, 0, groups);
         var remaining = (double)_totalUtil[p];
         double contributed = 0;
-        foreach (var g in _order)
+        for (var i = 0; i < groups; i++)
         {
+            var g = _order[i];
             var (c, ug, count) = _ig[g];
             var u = UtilityOf(p, ug);
             var budget = budgets[c];

@@ -201,8 +201,41 @@ internal sealed partial class EqualSharesRule
         return ExecuteExact(share);
     }
 
-    /// <summary>The outcome is the same either way; the exact run also yields exact prices to report.</summary>
-    private Run Explained(Run run) => run.Exact || _n > ExactExplanationLimit ? run : ExecuteExact(run.Share);
+    /// <summary>
+    /// Adds exact prices to a run decided in doubles by replaying its winners in exact fractions:
+    /// one price per round instead of a search over all projects.
+    /// </summary>
+    private Run Explained(Run run)
+    {
+        if (run.Exact || _n > ExactExplanationLimit)
+        {
+            return run;
+        }
+        ResetExactState(run.Share);
+        foreach (var p in run.Selected)
+        {
+            if (_cost[p].IsZero)
+            {
+                continue;
+            }
+            if (!Price(p, out var price, out _))
+            {
+                throw new InvalidOperationException($"Replaying the winners in exact fractions found project {_ids[p]} unaffordable.");
+            }
+            run.Price[p] = price;
+            run.Paying[p] = Pay(p, price);
+        }
+        return run;
+    }
+
+    private void ResetExactState(Rational share)
+    {
+        Array.Clear(_classOf);
+        _classBudget.Clear();
+        _classApprox.Clear();
+        NewClass(share);
+        _zeroClass = -1;
+    }
 
     private Run ExecuteExact(Rational share)
     {
@@ -215,15 +248,12 @@ internal sealed partial class EqualSharesRule
             RefusedRound = new int[_m],
             Available = new Rational?[_m],
         };
-        Array.Clear(_classOf);
-        _classBudget.Clear();
-        _classApprox.Clear();
-        NewClass(share);
-        _zeroClass = -1;
+        ResetExactState(share);
 
         var alive = new List<int>();
         var stale = new Rational[_m];
         var staleApprox = new double[_m];
+        var dirty = Enumerable.Repeat(true, _m).ToArray();
         for (var p = 0; p < _m; p++)
         {
             if (_totalUtil[p].IsZero)
@@ -261,15 +291,24 @@ internal sealed partial class EqualSharesRule
                 {
                     break;
                 }
-                if (!Price(p, out var price, out var available))
+                Rational price;
+                if (dirty[p])
                 {
-                    run.RefusedRound[p] = round;
-                    run.Available[p] = available;
-                    refused.Add(p);
-                    continue;
+                    if (!Price(p, out price, out var available))
+                    {
+                        run.RefusedRound[p] = round;
+                        run.Available[p] = available;
+                        refused.Add(p);
+                        continue;
+                    }
+                    stale[p] = price;
+                    staleApprox[p] = price.ToDouble();
+                    dirty[p] = false;
                 }
-                stale[p] = price;
-                staleApprox[p] = price.ToDouble();
+                else
+                {
+                    price = stale[p]; // no supporter has paid since: still the exact price
+                }
                 var c = bestProject < 0 ? -1 : price.CompareTo(best);
                 if (c < 0 || (c == 0 && string.CompareOrdinal(_ids[p], _ids[bestProject]) < 0))
                 {
@@ -284,12 +323,28 @@ internal sealed partial class EqualSharesRule
             }
             alive.Remove(bestProject);
             run.Paying[bestProject] = Pay(bestProject, best);
+            MarkDirty(bestProject, dirty);
             run.Selected.Add(bestProject);
             run.Round[bestProject] = run.Selected.Count;
             run.Price[bestProject] = best;
         }
         run.Spent = run.Selected.Aggregate(BigInteger.Zero, (s, p) => s + _cost[p]);
         return run;
+    }
+
+    /// <summary>Marks every project sharing a supporter with p: only their prices can have changed.</summary>
+    private void MarkDirty(int p, bool[] dirty)
+    {
+        var offsets = _election.Ballots.Offsets;
+        var items = _election.Ballots.Items;
+        for (var k = _supStart[p]; k < _supStart[p + 1]; k++)
+        {
+            var v = _supVoter[k];
+            for (var i = offsets[v]; i < offsets[v + 1]; i++)
+            {
+                dirty[items[i]] = true;
+            }
+        }
     }
 
     private int NewClass(Rational budget)
@@ -453,11 +508,13 @@ internal sealed partial class EqualSharesRule
             {
                 string? price = null;
                 string reason;
-                if (!run.Exact && run.Round[p] > 0 && !_cost[p].IsZero)
+                if (run.Price[p] is null && !_cost[p].IsZero)
                 {
                     var approx = perPointInMoney ? run.PriceApprox[p] / (double)_scale : run.PriceApprox[p];
                     price = "~" + approx.ToString("G12", System.Globalization.CultureInfo.InvariantCulture);
-                    reason = $"funded in round {run.Round[p]} at about {price[1..]} per unit of utility, paid by {run.Paying[p]} of {supporters} supporters";
+                    reason = perPointInMoney
+                        ? $"funded in round {run.Round[p]} at about {approx:G6} per point, paid by {run.Paying[p]} of {supporters} supporters"
+                        : $"funded in round {run.Round[p]}: supporters paid up to about {(decimal)approx * project.Cost:0.##} each ({approx:G6} of its cost), paid by {run.Paying[p]} of {supporters} supporters";
                 }
                 else if (run.Price[p] is { } r)
                 {
@@ -466,7 +523,7 @@ internal sealed partial class EqualSharesRule
                     price = shown.ToString();
                     reason = perPointInMoney
                         ? $"funded in round {run.Round[p]} at {shown.ToDecimal(4)} per point, paid by {run.Paying[p]} of {supporters} supporters"
-                        : $"funded in round {run.Round[p]}: each supporter paid up to {shown} of its cost ({shown.ToDecimal(6)}), paid by {run.Paying[p]} of {supporters} supporters";
+                        : $"funded in round {run.Round[p]}: supporters paid up to {(shown * _cost[p] / _unit).ToDecimal(2)} each ({shown} of its cost), paid by {run.Paying[p]} of {supporters} supporters";
                 }
                 else
                 {

@@ -1,0 +1,59 @@
+#!/usr/bin/python3
+"""Side-by-side equal-shares timing: pabutools (exact fractions) against Allocation.Bench.
+
+usage: /usr/bin/python3 bench/compare_pabutools.py PABUTOOLS_CHECKOUT FILE.pb...
+
+Run from the repository root after `dotnet build -c Release bench/Allocation.Bench`. Needs Debian's
+python3-pulp, python3-gmpy2, python3-numpy, python3-natsort and python3-networkx. pabutools is used
+unmodified from the given checkout; two things are patched at runtime, in this process only:
+  * pulp gets a placeholder `HiGHS` (Debian's pulp has none; only pabutools' ILP rules use it);
+  * pabutools' `frac`/`str_as_frac` become fractions.Fraction, because with Debian's gmpy2 2.1.2
+    its MES returns wrong (empty) outcomes.
+Times are compute only (parse excluded) on both sides; .NET: median of 5 after a warm-up run,
+pabutools: one run. Prints a Markdown table.
+"""
+import fractions
+import json
+import subprocess
+import sys
+import time
+
+checkout, files = sys.argv[1], sys.argv[2:]
+sys.path.insert(0, checkout)
+
+import pulp  # noqa: E402
+
+if not hasattr(pulp, "HiGHS"):
+    pulp.HiGHS = None
+
+import pabutools.fractions  # noqa: E402
+from pabutools.election import AbstractCardinalProfile, Additive_Cardinal_Sat, Cost_Sat, parse_pabulib  # noqa: E402
+from pabutools.rules import method_of_equal_shares  # noqa: E402
+
+for name, module in list(sys.modules.items()):
+    if name.startswith("pabutools"):
+        if hasattr(module, "frac"):
+            module.frac = lambda *a: fractions.Fraction(*a)
+        if hasattr(module, "str_as_frac"):
+            module.str_as_frac = lambda s: fractions.Fraction(s)
+
+dotnet = subprocess.run(
+    ["dotnet", "bench/Allocation.Bench/bin/Release/net10.0/Allocation.Bench.dll", "pabulib", *files],
+    check=True, capture_output=True, text=True)
+ours = {r["file"]: r for r in map(json.loads, dotnet.stdout.splitlines())}
+
+print("| file | voters | projects | rule | pabutools (s) | pbtool engine (ms) | speed-up | same winners |")
+print("| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |")
+for path in files:
+    name = path.split("/")[-1]
+    instance, profile = parse_pabulib(path)
+    sat = Additive_Cardinal_Sat if isinstance(profile, AbstractCardinalProfile) else Cost_Sat
+    for rule, increment in (("mes", None), ("mes-add1", 1)):
+        start = time.perf_counter()
+        outcome = method_of_equal_shares(instance, profile, sat_class=sat, voter_budget_increment=increment)
+        seconds = time.perf_counter() - start
+        theirs = [p.name for p in outcome]
+        mine = ours[name][rule]
+        ms = ours[name][rule + "_seconds"] * 1000
+        print(f"| {name} | {ours[name]['voters']} | {ours[name]['projects']} | {rule} | {seconds:.3f} | "
+              f"{ms:.2f} | {seconds * 1000 / ms:.0f}× | {'yes' if theirs == mine else 'NO'} |", flush=True)
