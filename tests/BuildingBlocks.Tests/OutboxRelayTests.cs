@@ -126,6 +126,50 @@ public sealed class OutboxRelayTests(LocalBrokerAndDatabase servers) : IAsyncLif
         Assert.True(publishers == 2, $"Expected both replicas' relays to publish, but events came from {publishers} bus(es)");
     }
 
+    [Fact]
+    public async Task An_outbox_row_no_build_can_read_is_parked_and_later_events_still_flow()
+    {
+        var service = await StartAsync($"parking-{Guid.NewGuid():N}");
+        // As if an event type had been renamed between the commit and the relay's pass.
+        var unreadable = Guid.NewGuid();
+        await _db.ExecuteAsync(
+            "INSERT INTO outbox (event_id, event_type, payload, occurred_at) VALUES (@unreadable, 'PBServices.Contracts.IntegrationEvents.ProcessRenamedLongAgo', '{}', now())",
+            new { unreadable });
+        var later = SampleEvents.ProcessOpened("Committed after the unreadable row");
+        await CommitAsync(service, later);
+
+        await Eventually.Until("the later event to be consumed", Timeout, () => _db.EffectsOfAsync(later.EventId), n => n == 1);
+        var parked = await _db.ScalarAsync<bool>("SELECT parked_at IS NOT NULL AND sent_at IS NULL AND last_error LIKE '%ProcessRenamedLongAgo%' FROM outbox WHERE event_id = @unreadable", new { unreadable });
+        Assert.True(parked, "The unreadable row should be parked with its reason, not sent");
+    }
+
+    [Fact]
+    public async Task An_event_no_service_consumes_yet_is_kept_in_the_unrouted_queue_not_dropped()
+    {
+        var service = await StartAsync($"unrouted-{Guid.NewGuid():N}");
+        // The test service consumes ProcessOpened only: nothing is bound for StageAdvanced.
+        var unconsumed = new StageAdvanced { Jurisdiction = "150101", ProcessId = Guid.NewGuid(), FromStage = "Preparation", ToStage = "Concertation" };
+        var consumed = SampleEvents.ProcessOpened("Consumed, so never unrouted");
+        await CommitAsync(service, unconsumed);
+        await CommitAsync(service, consumed);
+        await Eventually.Until("the consumed event's effect", Timeout, () => _db.EffectsOfAsync(consumed.EventId), n => n == 1);
+        await Eventually.Until("the unconsumed event to be marked sent", Timeout, () => _db.OutboxEntryAsync(unconsumed.EventId), x => x?.SentAt is not null);
+
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(servers.BrokerConnectionString) };
+        await using var connection = await factory.CreateConnectionAsync(Ct);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: Ct);
+        var unrouted = new List<string>();
+        await Eventually.Until("the unconsumed event in the unrouted queue", Timeout, async () =>
+        {
+            while (await channel.BasicGetAsync(Messaging.EventBusExtensions.UnroutedQueue, autoAck: false, Ct) is { } message)
+            {
+                unrouted.Add(System.Text.Encoding.UTF8.GetString(message.Body.Span));
+            }
+            return unrouted.Any(body => body.Contains(unconsumed.EventId.ToString(), StringComparison.Ordinal));
+        }, found => found);
+        Assert.DoesNotContain(unrouted, body => body.Contains(consumed.EventId.ToString(), StringComparison.Ordinal));
+    }
+
     private async Task<TestService> StartAsync(string serviceName, OutboxOptions? outbox = null, bool waitForBroker = true)
     {
         var service = await TestService.StartAsync(serviceName, _db.ConnectionString, servers, _deliveries, outbox, waitForBroker);

@@ -62,10 +62,12 @@ internal static class BuildingBlockSchema
             occurred_at   timestamptz NOT NULL,
             sequence      bigserial   NOT NULL,
             sent_at       timestamptz NULL,
+            -- Set when the row can never be published (unreadable); an operator resolves it.
+            parked_at     timestamptz NULL,
             attempts      int         NOT NULL DEFAULT 0,
             last_error    text        NULL
         );
-        CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (sequence) WHERE sent_at IS NULL;
+        CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (sequence) WHERE sent_at IS NULL AND parked_at IS NULL;
 
         CREATE TABLE IF NOT EXISTS inbox (
             event_id     uuid        NOT NULL,

@@ -90,6 +90,8 @@ public static class EventJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
+    public static IReadOnlyCollection<Type> All => EventTypes.Values;
+
     private static readonly Dictionary<string, Type> EventTypes = typeof(IntegrationEvent).Assembly.GetTypes()
         .Where(t => t.IsSubclassOf(typeof(IntegrationEvent)) && !t.IsAbstract)
         .ToDictionary(t => t.FullName!, t => t);

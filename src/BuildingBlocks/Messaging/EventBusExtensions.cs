@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Outbox;
 
 namespace PBServices.BuildingBlocks.Messaging;
@@ -32,6 +33,12 @@ public static class EventBusExtensions
             bus.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(connectionString), h => h.PublisherConfirmation = true);
+                // No exchange for the base record: a binding to it would count as a route and hide unrouted events.
+                cfg.Publish<PBServices.Contracts.IntegrationEvents.IntegrationEvent>(p => p.Exclude = true);
+                foreach (var eventType in EventJson.All)
+                {
+                    BindUnroutedQueue.MakeGenericMethod(eventType).Invoke(null, [cfg]);
+                }
                 cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
                 cfg.ConfigureEndpoints(context, new KebabCaseEndpointNameFormatter(serviceName, false));
             });
@@ -44,4 +51,13 @@ public static class EventBusExtensions
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
     }
+
+    /// <summary>Where events go that no queue is bound for yet (a consumer service never started): kept, not dropped.</summary>
+    public const string UnroutedQueue = "pb-unrouted-events";
+
+    private static readonly System.Reflection.MethodInfo BindUnroutedQueue =
+        typeof(EventBusExtensions).GetMethod(nameof(BindUnrouted), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+
+    private static void BindUnrouted<TEvent>(IRabbitMqBusFactoryConfigurator cfg) where TEvent : class =>
+        cfg.Publish<TEvent>(p => p.BindAlternateExchangeQueue(UnroutedQueue, UnroutedQueue));
 }

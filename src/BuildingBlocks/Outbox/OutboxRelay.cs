@@ -60,24 +60,40 @@ public sealed class OutboxRelay(
         var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
             """
             SELECT event_id AS EventId, event_type AS EventType, payload::text AS Payload
-            FROM outbox WHERE sent_at IS NULL ORDER BY sequence LIMIT @limit FOR UPDATE SKIP LOCKED
+            FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY sequence LIMIT @limit FOR UPDATE SKIP LOCKED
             """, new { limit = options.Value.BatchSize }, tx, cancellationToken: ct))).ToList();
 
         var published = 0;
         var bus = services.GetRequiredService<IBus>();
         foreach (var row in rows)
         {
+            object message;
+            Type type;
             try
             {
-                var type = EventJson.ResolveType(row.EventType);
-                var message = JsonSerializer.Deserialize(row.Payload, type, EventJson.Options)!;
+                type = EventJson.ResolveType(row.EventType);
+                message = JsonSerializer.Deserialize(row.Payload, type, EventJson.Options)!;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or JsonException or NotSupportedException)
+            {
+                // A row no build of this service can read (an event type renamed or removed) would block
+                // every later event forever: park it, with the reason, for an operator to resolve.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE outbox SET parked_at = @now, attempts = attempts + 1, last_error = @error WHERE event_id = @id",
+                    new { id = row.EventId, now = time.GetUtcNow(), error = ex.Message }, tx, cancellationToken: ct));
+                logger.LogError(ex, "Outbox row {EventId} of type {EventType} cannot be read and was parked", row.EventId, row.EventType);
+                continue;
+            }
+
+            try
+            {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(options.Value.PublishTimeout);
                 await bus.Publish(message, type, ctx => ctx.MessageId = row.EventId, timeout.Token);
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                // Keep commit order: stop at the first failure and leave the rest for the next pass.
+                // The broker is unreachable or refused: keep the order, stop here, retry on the next pass.
                 await connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = @error WHERE event_id = @id",
                     new { id = row.EventId, error = ex.Message }, tx, cancellationToken: ct));
