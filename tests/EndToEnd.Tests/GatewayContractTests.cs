@@ -109,5 +109,9 @@ public sealed class GatewayContractTests(SystemFixture system)
         var otherAdmin = system.As(await system.TokenAsync("process-admin", "080101"));
         var response = await otherAdmin.PostAsJsonAsync($"/api/registration/processes/{process.Id}/stage", new { toStage = "Concertation" }, ct);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+
+        // Each lists only its own jurisdiction's processes.
+        Assert.Contains(await admin.GetFromJsonAsync<List<ProcessDto>>("/api/registration/processes", ct) ?? [], p => p.Id == process.Id);
+        Assert.DoesNotContain(await otherAdmin.GetFromJsonAsync<List<ProcessDto>>("/api/registration/processes", ct) ?? [], p => p.Id == process.Id);
     }
 }

@@ -14,6 +14,7 @@ public static class ProcessesApi
     {
         var api = app.MapGroup("/api/registration/processes").WithTags("Processes");
         api.MapPost("/", OpenProcess).RequireAuthorization(Roles.ProcessAdmin);
+        api.MapGet("/", ListProcesses);
         api.MapGet("/{processId:guid}", GetProcess);
         api.MapPost("/{processId:guid}/stage", AdvanceStage).RequireAuthorization(Roles.ProcessAdmin);
         // Any signed-in resident may apply; accreditation is the process-admin's decision.
@@ -45,6 +46,15 @@ public static class ProcessesApi
         });
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/registration/processes/{process.Id}", ToResponse(process, 0));
+    }
+
+    /// <summary>The processes of the caller's jurisdiction, newest fiscal year first (all of them for a national token).</summary>
+    private static async Task<Ok<ProcessResponse[]>> ListProcesses(ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var jurisdiction = user.Jurisdiction();
+        var processes = await uow.ListProcessesAsync(jurisdiction == PbClaims.NationalJurisdiction ? null : jurisdiction, ct);
+        return TypedResults.Ok(processes.Select(p => ToResponse(p.Process, p.AccreditedAgents)).ToArray());
     }
 
     private static async Task<Ok<ProcessResponse>> GetProcess(Guid processId, UnitOfWorkFactory db, CancellationToken ct)

@@ -37,6 +37,18 @@ internal static class RegistrationStore
         return row?.ToDomain() ?? throw new NotFoundException("Process", id);
     }
 
+    public static async Task<IReadOnlyList<(Process Process, int AccreditedAgents)>> ListProcessesAsync(this UnitOfWork uow, string? jurisdiction, CancellationToken ct)
+    {
+        var rows = await uow.Connection.QueryAsync<ProcessSummaryRow>(uow.Command(
+            """
+            SELECT p.id, p.jurisdiction, p.name, p.fiscal_year AS FiscalYear, p.level, p.budget_ceiling AS BudgetCeiling, p.stage, p.opened_at AS OpenedAt,
+                   (SELECT count(*)::int FROM agents a WHERE a.process_id = p.id AND a.status = 'Accredited') AS AccreditedAgents
+            FROM processes p WHERE @jurisdiction::text IS NULL OR p.jurisdiction = @jurisdiction
+            ORDER BY p.fiscal_year DESC, p.jurisdiction
+            """, new { jurisdiction }, ct));
+        return rows.Select(r => (new ProcessRow(r.Id, r.Jurisdiction, r.Name, r.FiscalYear, r.Level, r.BudgetCeiling, r.Stage, r.OpenedAt).ToDomain(), r.AccreditedAgents)).ToList();
+    }
+
     public static Task UpdateStageAsync(this UnitOfWork uow, Process p, CancellationToken ct) =>
         uow.Connection.ExecuteAsync(uow.Command("UPDATE processes SET stage = @Stage WHERE id = @Id", new { p.Id, Stage = p.Stage.ToString() }, ct));
 
@@ -79,6 +91,8 @@ internal static class RegistrationStore
     {
         public Process ToDomain() => Process.Restore(Id, Jurisdiction, Name, FiscalYear, Level, BudgetCeiling, Stage, new DateTimeOffset(OpenedAt, TimeSpan.Zero));
     }
+
+    private sealed record ProcessSummaryRow(Guid Id, string Jurisdiction, string Name, int FiscalYear, string Level, decimal BudgetCeiling, string Stage, DateTime OpenedAt, int AccreditedAgents);
 
     private sealed record AgentRow(Guid Id, Guid ProcessId, string FullName, string Dni, string Organisation, string Status);
 }
