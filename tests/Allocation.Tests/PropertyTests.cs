@@ -56,7 +56,8 @@ public class PropertyTests
             return; // equal shares needs additive utilities
         }
         var e = ElectionGenerator.Generate(500, 30, type, seed);
-        var outcome = Allocator.Allocate(e, AllocationRule.EqualShares);
+        // Every price as an exact fraction, however long, so that the replay below is exact too.
+        var outcome = new Rules.EqualSharesRule(e, Tally.Count(e)) { ExactPriceBits = long.MaxValue }.Outcome(completeByAddOne: false);
 
         // Replay the reported prices voter by voter: every funded project must be paid in full,
         // exactly, from what its supporters still had, and nobody may go below zero.

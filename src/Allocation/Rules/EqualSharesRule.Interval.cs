@@ -62,7 +62,7 @@ internal sealed partial class EqualSharesRule
                 run.Round[p] = run.Selected.Count;
                 continue;
             }
-            staleLo[p] = (double)_cost[p] / (double)_totalUtil[p] * (1 - Eps);
+            staleLo[p] = _costD[p] / _totalUtilD[p] * (1 - Eps);
             alive.Add(p);
         }
         run.Selected.Sort((a, b) => string.CompareOrdinal(_ids[a], _ids[b]));
@@ -193,7 +193,8 @@ internal sealed partial class EqualSharesRule
         _groupIndex.Clear();
         for (var k = _supStart[p]; k < _supStart[p + 1]; k++)
         {
-            var key = (_classOf[_supVoter[k]], _supUtil[k]);
+            var c = _classOf[_supVoter[k]];
+                var key = ((long)c << 32) | (uint)_supUtil[k];
             if (_groupIndex.TryGetValue(key, out var g))
             {
                 _ig[g] = (_ig[g].Class, _ig[g].Utility, _ig[g].Count + 1);
@@ -201,12 +202,12 @@ internal sealed partial class EqualSharesRule
             else
             {
                 _groupIndex[key] = _ig.Count;
-                _ig.Add((key.Item1, key.Item2, 1));
+                _ig.Add((c, _supUtil[k], 1));
             }
         }
     }
 
-    private double UtilityOf(int p, int groupUtility) => _supUtil is null ? (double)_cost[p] : groupUtility;
+    private double UtilityOf(int p, int groupUtility) => _supUtil is null ? _costD[p] : groupUtility;
 
     /// <summary>An interval certain to contain p's exact price per unit of utility, or a certain refusal.</summary>
     private Verdict PriceInterval(int p, out double lo, out double hi, out double available, out Rational? exact)
@@ -214,7 +215,7 @@ internal sealed partial class EqualSharesRule
         lo = hi = available = 0;
         exact = null;
         GroupIntervalSupporters(p);
-        var cost = (double)_cost[p];
+        var cost = _costD[p];
         double sumLo = 0, sumHi = 0;
         foreach (var (c, _, count) in _ig)
         {
@@ -231,22 +232,31 @@ internal sealed partial class EqualSharesRule
             return Verdict.Undecided;
         }
         // The exact price is the root of F(r) = Σ min(budget, r·utility) = cost. Budgets at their
-        // upper ends give a root no larger than it, at their lower ends one no smaller.
+        // upper ends give a root no larger than it, at their lower ends one no smaller. Budget
+        // intervals are usually so narrow that the upper-end root, widened a little, brackets both.
         var rootHigh = Root(p, cost, _hi);
-        var rootLow = Root(p, cost, _lo);
-        foreach (var widen in new[] { 1e-9, 1e-6 })
+        if (Bracket(p, cost, rootHigh, rootHigh, out lo, out hi) || Bracket(p, cost, rootHigh, Root(p, cost, _lo), out lo, out hi))
         {
-            var a = rootHigh * (1 - widen);
-            var b = rootLow * (1 + widen);
-            if (F(p, a, _hi) * (1 + SumMargin) < cost && F(p, b, _lo) * (1 - SumMargin) > cost)
-            {
-                lo = a;
-                hi = b;
-                exact = ExactIfAllCanPay(p, b);
-                return Verdict.Affordable;
-            }
+            exact = ExactIfAllCanPay(p, hi);
+            return Verdict.Affordable;
         }
         return Verdict.Undecided;
+    }
+
+    /// <summary>Certifies that the exact price lies in [rootHigh·(1 − w), rootLow·(1 + w)] for a small w.</summary>
+    private bool Bracket(int p, double cost, double rootHigh, double rootLow, out double lo, out double hi)
+    {
+        foreach (var widen in (ReadOnlySpan<double>)[1e-9, 1e-6])
+        {
+            lo = rootHigh * (1 - widen);
+            hi = rootLow * (1 + widen);
+            if (F(p, lo, _hi) * (1 + SumMargin) < cost && F(p, hi, _lo) * (1 - SumMargin) > cost)
+            {
+                return true;
+            }
+        }
+        lo = hi = 0;
+        return false;
     }
 
     /// <summary>
@@ -286,7 +296,7 @@ internal sealed partial class EqualSharesRule
             _order[g] = g;
         }
         Array.Sort(_keys, _order, 0, groups);
-        var remaining = (double)_totalUtil[p];
+        var remaining = _totalUtilD[p];
         double contributed = 0;
         for (var i = 0; i < groups; i++)
         {
@@ -323,7 +333,7 @@ internal sealed partial class EqualSharesRule
     {
         GroupIntervalSupporters(p);
         var paying = 0;
-        var target = new Dictionary<(int, int), int>(_ig.Count);
+        var target = new Dictionary<long, int>(_ig.Count);
         foreach (var (c, ug, count) in _ig)
         {
             if (_hi[c] <= 0)
@@ -343,12 +353,12 @@ internal sealed partial class EqualSharesRule
                 var newLo = Math.Max(0, _lo[c] - priceHi * u - Eps * (_lo[c] + priceHi * u));
                 next = NewIntervalClass(newLo, newHi);
             }
-            target[(c, ug)] = next;
+            target[((long)c << 32) | (uint)ug] = next;
         }
         for (var k = _supStart[p]; k < _supStart[p + 1]; k++)
         {
             var v = _supVoter[k];
-            if (target.TryGetValue((_classOf[v], _supUtil is null ? 1 : _supUtil[k]), out var c))
+            if (target.TryGetValue(((long)_classOf[v] << 32) | (uint)(_supUtil is null ? 1 : _supUtil[k]), out var c))
             {
                 _classOf[v] = c;
             }

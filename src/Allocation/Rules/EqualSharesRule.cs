@@ -108,7 +108,12 @@ internal sealed partial class EqualSharesRule
         // Doubles hold these integers exactly below 2^50, which the certified engine relies on.
         var limit = BigInteger.One << 50;
         _intervalSafe = _budget < limit && _cost.All(c => c < limit) && _totalUtil.All(u => u < limit);
+        _costD = _cost.Select(c => (double)c).ToArray();
+        _totalUtilD = _totalUtil.Select(u => (double)u).ToArray();
     }
+
+    private readonly double[] _costD;
+    private readonly double[] _totalUtilD;
 
     private readonly bool _intervalSafe;
 
@@ -223,10 +228,20 @@ internal sealed partial class EqualSharesRule
                 throw new InvalidOperationException($"Replaying the winners in exact fractions found project {_ids[p]} unaffordable.");
             }
             run.Price[p] = price;
-            run.Paying[p] = Pay(p, price);
+            run.Paying[p] = Pay(p, price, grouped: true); // Price just grouped p's supporters
+            // Denominators grow with every round in which some supporters pay less than others;
+            // past a few dozen digits a fraction explains nothing and costs more than the count
+            // itself, so later rounds are explained with their certified approximations.
+            if (price.Den.GetBitLength() > ExactPriceBits)
+            {
+                break;
+            }
         }
         return run;
     }
+
+    /// <summary>Longest price denominator (in bits) shown as an exact fraction in explanations.</summary>
+    internal long ExactPriceBits { get; init; } = 64;
 
     private void ResetExactState(Rational share)
     {
@@ -372,7 +387,7 @@ internal sealed partial class EqualSharesRule
     private readonly record struct Group(int Class, int Utility, int Count, double Key);
 
     private readonly List<Group> _groups = [];
-    private readonly Dictionary<(int, int), int> _groupIndex = [];
+    private readonly Dictionary<long, int> _groupIndex = [];
 
     /// <summary>Supporters of p grouped by (budget class, utility), cheapest-to-exhaust first.</summary>
     private List<Group> GroupSupporters(int p)
@@ -397,7 +412,8 @@ internal sealed partial class EqualSharesRule
             _groupIndex.Clear();
             for (var k = _supStart[p]; k < _supStart[p + 1]; k++)
             {
-                var key = (_classOf[_supVoter[k]], _supUtil[k]);
+                var c = _classOf[_supVoter[k]];
+                var key = ((long)c << 32) | (uint)_supUtil[k];
                 if (_groupIndex.TryGetValue(key, out var g))
                 {
                     _groups[g] = _groups[g] with { Count = _groups[g].Count + 1 };
@@ -405,7 +421,7 @@ internal sealed partial class EqualSharesRule
                 else
                 {
                     _groupIndex[key] = _groups.Count;
-                    _groups.Add(new Group(key.Item1, key.Item2, 1, _classApprox[key.Item1] / key.Item2));
+                    _groups.Add(new Group(c, _supUtil[k], 1, _classApprox[c] / _supUtil[k]));
                 }
             }
         }
@@ -456,12 +472,12 @@ internal sealed partial class EqualSharesRule
     }
 
     /// <summary>Charges p's supporters at the given price; returns how many paid something.</summary>
-    private int Pay(int p, Rational price)
+    private int Pay(int p, Rational price, bool grouped = false)
     {
-        var groups = GroupSupporters(p);
+        var groups = grouped ? _groups : GroupSupporters(p);
         var paying = 0;
         // New class per (old class, utility) group: the same payment from the same budget.
-        var target = new Dictionary<(int, int), int>(groups.Count);
+        var target = new Dictionary<long, int>(groups.Count);
         foreach (var g in groups)
         {
             var budget = _classBudget[g.Class];
@@ -472,12 +488,12 @@ internal sealed partial class EqualSharesRule
             paying += g.Count;
             var charge = price * Utility(p, g.Utility);
             var left = budget - charge;
-            target[(g.Class, g.Utility)] = left.Num.Sign <= 0 ? ZeroClass() : NewClass(left);
+            target[((long)g.Class << 32) | (uint)g.Utility] = left.Num.Sign <= 0 ? ZeroClass() : NewClass(left);
         }
         for (var k = _supStart[p]; k < _supStart[p + 1]; k++)
         {
             var v = _supVoter[k];
-            if (target.TryGetValue((_classOf[v], _supUtil is null ? 1 : _supUtil[k]), out var c))
+            if (target.TryGetValue(((long)_classOf[v] << 32) | (uint)(_supUtil is null ? 1 : _supUtil[k]), out var c))
             {
                 _classOf[v] = c;
             }
@@ -508,15 +524,16 @@ internal sealed partial class EqualSharesRule
             {
                 string? price = null;
                 string reason;
-                if (run.Price[p] is null && !_cost[p].IsZero)
+                var exactPrice = run.Price[p] is { } known && known.Den.GetBitLength() <= ExactPriceBits ? known : (Rational?)null;
+                if (exactPrice is null && !_cost[p].IsZero)
                 {
-                    var approx = perPointInMoney ? run.PriceApprox[p] / (double)_scale : run.PriceApprox[p];
+                    var approx = (run.Price[p]?.ToDouble() ?? run.PriceApprox[p]) / (perPointInMoney ? (double)_scale : 1);
                     price = "~" + approx.ToString("G12", System.Globalization.CultureInfo.InvariantCulture);
                     reason = perPointInMoney
                         ? $"funded in round {run.Round[p]} at about {approx:G6} per point, paid by {run.Paying[p]} of {supporters} supporters"
                         : $"funded in round {run.Round[p]}: supporters paid up to about {(decimal)approx * project.Cost:0.##} each ({approx:G6} of its cost), paid by {run.Paying[p]} of {supporters} supporters";
                 }
-                else if (run.Price[p] is { } r)
+                else if (exactPrice is { } r)
                 {
                     // For cumulative ballots the price is money per point; scaled money back to currency.
                     var shown = perPointInMoney ? Rational.Of(r.Num, r.Den * _unit) : r;

@@ -36,8 +36,25 @@ internal readonly struct Rational : IComparable<Rational>, IEquatable<Rational>
         {
             return Zero;
         }
+        if (num.GetBitLength() < 63 && den.GetBitLength() < 63)
+        {
+            // Most fractions in a count stay small; reduce them in machine words.
+            var n = (long)num;
+            var d = (long)den;
+            var w = Gcd(Math.Abs(n), d);
+            return w == 1 ? new Rational(num, den, true) : new Rational(n / w, d / w, true);
+        }
         var g = BigInteger.GreatestCommonDivisor(num, den);
         return g.IsOne ? new Rational(num, den, true) : new Rational(num / g, den / g, true);
+    }
+
+    private static long Gcd(long a, long b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+        return a;
     }
 
     public static Rational Of(BigInteger whole) => new(whole, BigInteger.One, true);
