@@ -11,10 +11,7 @@ public sealed class CoordinationQueryService(UnitOfWorkFactory db) : Coordinatio
 {
     public override async Task<CoordinatedListReply> GetList(GetListRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.ProcessId, out var processId))
-        {
-            throw new DomainException("process_id", "Not a process identifier");
-        }
+        var processId = Identifiers.Parse(request.ProcessId, "process_id");
         await using var uow = await db.BeginAsync(context.CancellationToken);
         var list = await uow.GetByProcessAsync(processId, context.CancellationToken);
         var reply = new CoordinatedListReply { ListId = list.Id.ToString(), ProcessId = list.ProcessId.ToString(), Status = list.Status.ToString() };

@@ -11,10 +11,7 @@ public sealed class ProposalQueryService(UnitOfWorkFactory db) : ProposalQuery.P
 {
     public override async Task<ListProposalsReply> ListProposals(ListProposalsRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.ProcessId, out var processId))
-        {
-            throw new DomainException("process_id", "Not a process identifier");
-        }
+        var processId = Identifiers.Parse(request.ProcessId, "process_id");
         await using var uow = await db.BeginAsync(context.CancellationToken);
         await uow.GetProcessAsync(processId, context.CancellationToken);
         var reply = new ListProposalsReply();

@@ -19,14 +19,8 @@ public sealed class MinistryIntakeService(UnitOfWorkFactory db) : MinistryIntake
     public override async Task<SubmitReply> Submit(SubmitRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        if (!Guid.TryParse(request.SubmissionId, out var submissionId))
-        {
-            throw new DomainException("submission_id", "Not a submission identifier");
-        }
-        if (!Guid.TryParse(request.ProcessId, out var processId))
-        {
-            throw new DomainException("process_id", "Not a process identifier");
-        }
+        var submissionId = Identifiers.Parse(request.SubmissionId, "submission_id");
+        var processId = Identifiers.Parse(request.ProcessId, "process_id");
         if (string.IsNullOrWhiteSpace(request.Jurisdiction))
         {
             throw new DomainException("jurisdiction", "Required");

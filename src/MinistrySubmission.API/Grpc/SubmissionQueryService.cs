@@ -13,10 +13,7 @@ public sealed class SubmissionQueryService(UnitOfWorkFactory db) : SubmissionQue
 {
     public override async Task<SubmissionReply> GetSubmission(GetSubmissionRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.ProcessId, out var processId))
-        {
-            throw new DomainException("process_id", "Not a process identifier");
-        }
+        var processId = Identifiers.Parse(request.ProcessId, "process_id");
         await using var uow = await db.BeginAsync(context.CancellationToken);
         var s = await uow.GetByProcessAsync(processId, context.CancellationToken);
         context.GetHttpContext().User.EnsureActsFor(s.Jurisdiction);

@@ -11,10 +11,7 @@ public sealed class ProcessQueryService(UnitOfWorkFactory db) : ProcessQuery.Pro
 {
     public override async Task<ProcessReply> GetProcess(GetProcessRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.ProcessId, out var id))
-        {
-            throw new DomainException("process_id", "Not a process identifier");
-        }
+        var id = Identifiers.Parse(request.ProcessId, "process_id");
         await using var uow = await db.BeginAsync(context.CancellationToken);
         var p = await uow.GetProcessAsync(id, context.CancellationToken);
         return new ProcessReply

@@ -11,10 +11,7 @@ public sealed class AssessmentQueryService(UnitOfWorkFactory db) : AssessmentQue
 {
     public override async Task<AssessmentReply> GetAssessment(GetAssessmentRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.ProposalId, out var proposalId))
-        {
-            throw new DomainException("proposal_id", "Not a proposal identifier");
-        }
+        var proposalId = Identifiers.Parse(request.ProposalId, "proposal_id");
         await using var uow = await db.BeginAsync(context.CancellationToken);
         var a = await uow.GetByProposalAsync(proposalId, context.CancellationToken);
         return new AssessmentReply
