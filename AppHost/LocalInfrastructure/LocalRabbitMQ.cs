@@ -35,6 +35,12 @@ public static class LocalRabbitMQExtensions
 
         var port = LocalPorts.Free();
         var distPort = LocalPorts.Free();
+        var managementPort = LocalPorts.Free();
+        // The management UI lets an operator see the _error and pb-unrouted-events queues and move
+        // messages back to their queue (shovel) for replay.
+        var pluginsFile = Path.Combine(baseDir, "enabled_plugins");
+        File.WriteAllText(pluginsFile, "[rabbitmq_management,rabbitmq_shovel,rabbitmq_shovel_management].\n");
+        LocalUsers.Chown(pluginsFile, "rabbitmq");
         var (command, prefix) = LocalUsers.As("rabbitmq", RabbitMqServer);
         var resource = new LocalRabbitMQResource(name, command, baseDir, port);
         // The node name is fixed per data folder so the node finds its own Mnesia data after a restart.
@@ -52,9 +58,13 @@ public static class LocalRabbitMQExtensions
             .WithEnvironment("RABBITMQ_DIST_PORT", distPort.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("RABBITMQ_MNESIA_BASE", mnesia)
             .WithEnvironment("RABBITMQ_LOG_BASE", logs)
-            .WithEnvironment("RABBITMQ_ENABLED_PLUGINS_FILE", Path.Combine(baseDir, "enabled_plugins"))
+            .WithEnvironment("RABBITMQ_ENABLED_PLUGINS_FILE", pluginsFile)
+            .WithEnvironment("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS",
+                $"-rabbitmq_management tcp_config [{{port,{managementPort.ToString(CultureInfo.InvariantCulture)}}},{{ip,\"127.0.0.1\"}}]")
             .WithEnvironment("RABBITMQ_LOGS", "-")
             .WithEndpoint(name: "tcp", scheme: "tcp", port: port, targetPort: port, isProxied: false)
+            .WithEndpoint(name: "management", scheme: "http", port: managementPort, targetPort: managementPort, isProxied: false)
+            .WithUrlForEndpoint("management", u => u.DisplayText = "RabbitMQ management (guest/guest)")
             .WithHealthCheck(healthKey);
     }
 
