@@ -114,4 +114,17 @@ public sealed class GatewayContractTests(SystemFixture system)
         Assert.Contains(await admin.GetFromJsonAsync<List<ProcessDto>>("/api/registration/processes", ct) ?? [], p => p.Id == process.Id);
         Assert.DoesNotContain(await otherAdmin.GetFromJsonAsync<List<ProcessDto>>("/api/registration/processes", ct) ?? [], p => p.Id == process.Id);
     }
+
+    [Fact]
+    public async Task A_resident_cannot_push_a_package_into_the_ministry_intake()
+    {
+        var client = new PBServices.Grpc.Ministry.MinistryIntake.MinistryIntakeClient(system.GatewayGrpc);
+        var headers = new Metadata { { "authorization", $"Bearer {await system.TokenAsync("resident", "180301")}" } };
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.SubmitAsync(new PBServices.Grpc.Ministry.SubmitRequest
+        {
+            SubmissionId = Guid.NewGuid().ToString(), ProcessId = Guid.NewGuid().ToString(), Jurisdiction = "180301",
+            CanonicalContent = "{}", ContentHash = "00", Signature = "AA==", PublicKey = "AA==",
+        }, headers, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
+    }
 }

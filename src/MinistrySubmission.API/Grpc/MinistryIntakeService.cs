@@ -14,6 +14,8 @@ namespace PBServices.MinistrySubmission.Grpc;
 /// The Ministry's intake: verifies a package's hash and signature, stores it and answers with a receipt.
 /// Receiving the same submission again returns the same receipt, so a sender may retry safely.
 /// </summary>
+// Only a deployment's submission service, acting as its jurisdiction's process-admin, submits.
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Roles.ProcessAdmin)]
 public sealed class MinistryIntakeService(UnitOfWorkFactory db) : MinistryIntake.MinistryIntakeBase
 {
     public override async Task<SubmitReply> Submit(SubmitRequest request, ServerCallContext context)

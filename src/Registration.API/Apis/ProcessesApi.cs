@@ -17,8 +17,8 @@ public static class ProcessesApi
         api.MapGet("/", ListProcesses);
         api.MapGet("/{processId:guid}", GetProcess);
         api.MapPost("/{processId:guid}/stage", AdvanceStage).RequireAuthorization(Roles.ProcessAdmin);
-        // Any signed-in resident may apply; accreditation is the process-admin's decision.
-        api.MapPost("/{processId:guid}/agents", RegisterAgent);
+        // Any signed-in resident may apply (not an integrator: read-only); accreditation is the process-admin's decision.
+        api.MapPost("/{processId:guid}/agents", RegisterAgent).RequireAuthorization(Roles.Resident);
         api.MapPost("/{processId:guid}/agents/{agentId:guid}/accreditation", AccreditAgent).RequireAuthorization(Roles.ProcessAdmin);
         return api;
     }
