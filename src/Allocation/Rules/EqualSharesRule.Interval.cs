@@ -333,7 +333,7 @@ internal sealed partial class EqualSharesRule
     {
         GroupIntervalSupporters(p);
         var paying = 0;
-        var target = new Dictionary<long, int>(_ig.Count);
+        var target = PrepareTargets(_ig.Count);
         foreach (var (c, ug, count) in _ig)
         {
             if (_hi[c] <= 0)
@@ -353,16 +353,9 @@ internal sealed partial class EqualSharesRule
                 var newLo = Math.Max(0, _lo[c] - priceHi * u - Eps * (_lo[c] + priceHi * u));
                 next = NewIntervalClass(newLo, newHi);
             }
-            target[((long)c << 32) | (uint)ug] = next;
+            Remember(target, c, ug, next);
         }
-        for (var k = _supStart[p]; k < _supStart[p + 1]; k++)
-        {
-            var v = _supVoter[k];
-            if (target.TryGetValue(((long)_classOf[v] << 32) | (uint)(_supUtil is null ? 1 : _supUtil[k]), out var c))
-            {
-                _classOf[v] = c;
-            }
-        }
+        MoveSupporters(p, target);
         return paying;
     }
 }

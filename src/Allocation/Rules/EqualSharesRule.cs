@@ -477,7 +477,7 @@ internal sealed partial class EqualSharesRule
         var groups = grouped ? _groups : GroupSupporters(p);
         var paying = 0;
         // New class per (old class, utility) group: the same payment from the same budget.
-        var target = new Dictionary<long, int>(groups.Count);
+        var target = PrepareTargets(groups.Count);
         foreach (var g in groups)
         {
             var budget = _classBudget[g.Class];
@@ -488,17 +488,66 @@ internal sealed partial class EqualSharesRule
             paying += g.Count;
             var charge = price * Utility(p, g.Utility);
             var left = budget - charge;
-            target[((long)g.Class << 32) | (uint)g.Utility] = left.Num.Sign <= 0 ? ZeroClass() : NewClass(left);
+            Remember(target, g.Class, g.Utility, left.Num.Sign <= 0 ? ZeroClass() : NewClass(left));
+        }
+        MoveSupporters(p, target);
+        return paying;
+    }
+
+    // Where each paying (class, utility) group moves. Approval: one utility, so a flat array indexed
+    // by class (entry + 1, 0 for none); cumulative: a dictionary keyed by class and points.
+    private int[] _nextOfClass = [];
+    private readonly List<int> _movedClasses = [];
+
+    private Dictionary<long, int>? PrepareTargets(int groups)
+    {
+        if (_supUtil is not null)
+        {
+            return new Dictionary<long, int>(groups);
+        }
+        var classes = Math.Max(_classBudget.Count, _intervalClasses);
+        if (_nextOfClass.Length < classes)
+        {
+            Array.Resize(ref _nextOfClass, Math.Max(64, classes * 2));
+        }
+        _movedClasses.Clear();
+        return null;
+    }
+
+    private void Remember(Dictionary<long, int>? target, int fromClass, int utility, int toClass)
+    {
+        if (target is null)
+        {
+            _nextOfClass[fromClass] = toClass + 1;
+            _movedClasses.Add(fromClass);
+        }
+        else
+        {
+            target[((long)fromClass << 32) | (uint)utility] = toClass;
+        }
+    }
+
+    private void MoveSupporters(int p, Dictionary<long, int>? target)
+    {
+        if (target is null)
+        {
+            for (var k = _supStart[p]; k < _supStart[p + 1]; k++)
+            {
+                var v = _supVoter[k];
+                var next = _nextOfClass[_classOf[v]];
+                if (next > 0) _classOf[v] = next - 1;
+            }
+            foreach (var c in _movedClasses) _nextOfClass[c] = 0;
+            return;
         }
         for (var k = _supStart[p]; k < _supStart[p + 1]; k++)
         {
             var v = _supVoter[k];
-            if (target.TryGetValue(((long)_classOf[v] << 32) | (uint)(_supUtil is null ? 1 : _supUtil[k]), out var c))
+            if (target.TryGetValue(((long)_classOf[v] << 32) | (uint)_supUtil![k], out var c))
             {
                 _classOf[v] = c;
             }
         }
-        return paying;
     }
 
     private int ZeroClass()
