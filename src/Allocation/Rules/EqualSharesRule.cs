@@ -13,11 +13,12 @@ namespace PBServices.Allocation.Rules;
 /// Ties go to the smallest project id in ordinal order.
 /// </para>
 /// <para>
-/// Exactness at speed: money is scaled to integers and every budget and price is a BigInteger
-/// fraction. Voters who supported the same funded projects always hold the same budget, so they
-/// share a budget class; a round does exact arithmetic once per class, not once per voter, and
-/// voters are plain class indices in a flat array. Doubles only pre-sort; whenever two doubles are
-/// too close to be trusted the exact fractions decide.
+/// Exactness at speed: money is scaled to integers. Voters who supported the same funded projects
+/// always hold the same budget, so they share a budget class; a round works once per class, not
+/// once per voter, and voters are plain class indices in a flat array. This file is the exact
+/// engine, where every budget and price is a BigInteger fraction (doubles only pre-sort, and when
+/// two are too close to be trusted the fractions decide). EqualSharesRule.Interval.cs decides most
+/// runs far faster in certified double intervals and hands any run it cannot decide back to it.
 /// </para>
 /// </summary>
 internal sealed partial class EqualSharesRule

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace PBServices.Allocation.Rules;
 
 /// <summary>
-/// Exact non-negative-denominator fraction. Equal shares compares prices and budgets that are
+/// Exact fraction, always reduced with a positive denominator. Equal shares compares prices and budgets that are
 /// quotients of quotients; only exact arithmetic guarantees the same winners as a reference
 /// implementation, so nothing in the rules ever rounds.
 /// </summary>
@@ -12,13 +12,13 @@ internal readonly struct Rational : IComparable<Rational>, IEquatable<Rational>
     public BigInteger Num { get; }
     public BigInteger Den { get; }
 
-    public static Rational Zero => new(BigInteger.Zero, BigInteger.One, normalized: true);
+    public static Rational Zero => new(BigInteger.Zero, BigInteger.One);
 
-    private Rational(BigInteger num, BigInteger den, bool normalized)
+    /// <summary>Callers pass a reduced fraction with a positive denominator; <see cref="Of(BigInteger, BigInteger)"/> makes one.</summary>
+    private Rational(BigInteger num, BigInteger den)
     {
         Num = num;
         Den = den;
-        _ = normalized;
     }
 
     public static Rational Of(BigInteger num, BigInteger den)
@@ -42,10 +42,10 @@ internal readonly struct Rational : IComparable<Rational>, IEquatable<Rational>
             var n = (long)num;
             var d = (long)den;
             var w = Gcd(Math.Abs(n), d);
-            return w == 1 ? new Rational(num, den, true) : new Rational(n / w, d / w, true);
+            return w == 1 ? new Rational(num, den) : new Rational(n / w, d / w);
         }
         var g = BigInteger.GreatestCommonDivisor(num, den);
-        return g.IsOne ? new Rational(num, den, true) : new Rational(num / g, den / g, true);
+        return g.IsOne ? new Rational(num, den) : new Rational(num / g, den / g);
     }
 
     private static long Gcd(long a, long b)
@@ -57,7 +57,7 @@ internal readonly struct Rational : IComparable<Rational>, IEquatable<Rational>
         return a;
     }
 
-    public static Rational Of(BigInteger whole) => new(whole, BigInteger.One, true);
+    public static Rational Of(BigInteger whole) => new(whole, BigInteger.One);
 
     public bool IsZero => Num.IsZero;
 
