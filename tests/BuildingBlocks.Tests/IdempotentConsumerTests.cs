@@ -4,23 +4,8 @@ using PBServices.BuildingBlocks.Tests.Infrastructure;
 namespace PBServices.BuildingBlocks.Tests;
 
 /// <summary>A message delivered more than once has one effect.</summary>
-public sealed class IdempotentConsumerTests(LocalBrokerAndDatabase servers) : IAsyncLifetime
+public sealed class IdempotentConsumerTests(LocalBrokerAndDatabase servers) : SingleServiceTest(servers, "inbox")
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private readonly DeliveryLog _deliveries = new();
-    private Database _db = null!;
-    private TestService _service = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _db = new Database(await servers.CreateDatabaseAsync());
-        _service = await TestService.StartAsync($"inbox-{Guid.NewGuid():N}", _db.ConnectionString, servers, _deliveries);
-    }
-
-    public async ValueTask DisposeAsync() => await _service.DisposeAsync();
-
     [Fact]
     public async Task An_event_published_again_after_a_relay_crash_has_one_effect()
     {

@@ -6,23 +6,8 @@ using PBServices.Contracts.IntegrationEvents;
 namespace PBServices.BuildingBlocks.Tests;
 
 /// <summary>A state change and the events it raises are durable together or not at all.</summary>
-public sealed class UnitOfWorkTests(LocalBrokerAndDatabase servers) : IAsyncLifetime
+public sealed class UnitOfWorkTests(LocalBrokerAndDatabase servers) : SingleServiceTest(servers, "uow")
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-    private readonly DeliveryLog _deliveries = new();
-    private Database _db = null!;
-    private TestService _service = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _db = new Database(await servers.CreateDatabaseAsync());
-        _service = await TestService.StartAsync($"uow-{Guid.NewGuid():N}", _db.ConnectionString, servers, _deliveries);
-    }
-
-    public async ValueTask DisposeAsync() => await _service.DisposeAsync();
-
     [Fact]
     public async Task An_event_of_a_unit_of_work_disposed_without_commit_is_neither_stored_nor_published()
     {
