@@ -22,6 +22,8 @@ public sealed class GatewayContractTests(SystemFixture system)
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("\"openapi\"", body);
         Assert.Contains(expectedPath, body);
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal("bearer", document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
     }
 
     [Fact]
