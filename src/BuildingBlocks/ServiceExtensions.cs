@@ -25,6 +25,8 @@ public static class ServiceExtensions
         builder.AddPbAuthentication();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        // Unreadable bodies and parameters surface as exceptions, so the problem details say what was wrong.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
         builder.Services.AddGrpc(o => o.Interceptors.Add<DomainExceptionInterceptor>());
         builder.Services.AddGrpcReflection();

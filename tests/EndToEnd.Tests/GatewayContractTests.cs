@@ -77,6 +77,20 @@ public sealed class GatewayContractTests(SystemFixture system)
         Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
     }
 
+    [Theory]
+    [InlineData("budgetCeiling", 100000000000000000)]
+    [InlineData("budgetCeiling", 0.001)]
+    [InlineData("name", 1, "Lurín\u0000 2027")]
+    public async Task Input_the_database_would_refuse_is_a_400_naming_the_field(string field, decimal ceiling, string name = "Lurín 2027")
+    {
+        var admin = system.As(await system.TokenAsync("process-admin", "150119"));
+        var response = await admin.PostAsJsonAsync("/api/registration/processes",
+            new { name, fiscalYear = DateTime.UtcNow.Year + 1, level = "district", budgetCeiling = ceiling }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<ProblemDto>(TestContext.Current.CancellationToken))!;
+        Assert.Contains(field, problem.Errors!.Keys);
+    }
+
     [Fact]
     public async Task Malformed_json_is_a_400_not_a_500()
     {
@@ -84,6 +98,8 @@ public sealed class GatewayContractTests(SystemFixture system)
         using var body = new StringContent("{\"name\": \"x\",", System.Text.Encoding.UTF8, "application/json");
         var response = await admin.PostAsync("/api/registration/processes", body, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<ProblemDto>(TestContext.Current.CancellationToken))!;
+        Assert.False(string.IsNullOrEmpty(problem.Detail), "The problem details should say what could not be read");
     }
 
     [Fact]

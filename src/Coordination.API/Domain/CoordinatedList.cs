@@ -32,16 +32,14 @@ public sealed class CoordinatedList
         {
             throw new ConflictException("processId", "The list is already formalized; it changes only by an audited correction");
         }
-        if (string.IsNullOrWhiteSpace(actaReference) || actaReference.Length > 100)
-        {
-            throw new DomainException("actaReference", "The reference of the signed Acta de Acuerdos y Compromisos (1 to 100 characters) is required");
-        }
+        // The reference of the signed Acta de Acuerdos y Compromisos.
+        var acta = Guard.Text("actaReference", actaReference, 100);
         if (Projects.Count == 0)
         {
             throw new ConflictException("processId", "An empty list cannot be formalized");
         }
         Status = ListStatus.Formalized;
-        ActaReference = actaReference.Trim();
+        ActaReference = acta;
         ApprovedAt = now;
     }
 

@@ -36,14 +36,11 @@ public sealed class Proposal
         {
             throw new ConflictException("processId", $"Proposals are received until the end of Concertation; the process is in {process.Stage}");
         }
-        Require("title", title, 200);
-        Require("description", description, 4000);
-        Require("location", location, 200);
-        Require("planObjective", planObjective, 200);
-        if (cost <= 0 || decimal.Round(cost, 2) != cost)
-        {
-            throw new DomainException("cost", "The cost is a positive amount of soles with at most two decimals");
-        }
+        title = Guard.Text("title", title, 200);
+        description = Guard.Text("description", description, 4000);
+        location = Guard.Text("location", location, 200);
+        planObjective = Guard.Text("planObjective", planObjective, 200);
+        Guard.Soles("cost", cost);
         if (cost > process.BudgetCeiling)
         {
             throw new DomainException("cost", $"The cost exceeds the process's whole budget ceiling of S/ {process.BudgetCeiling:N2}");
@@ -57,22 +54,14 @@ public sealed class Proposal
             Id = Guid.CreateVersion7(now),
             ProcessId = process.Id,
             AgentId = agentId,
-            Title = title!.Trim(),
-            Description = description!.Trim(),
+            Title = title,
+            Description = description,
             Cost = cost,
-            Location = location!.Trim(),
+            Location = location,
             Beneficiaries = beneficiaries,
-            PlanObjective = planObjective!.Trim(),
+            PlanObjective = planObjective,
             Status = ProposalStatus.Submitted,
         };
-    }
-
-    private static void Require(string field, string? value, int maxLength)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > maxLength)
-        {
-            throw new DomainException(field, $"Required, 1 to {maxLength} characters");
-        }
     }
 }
 

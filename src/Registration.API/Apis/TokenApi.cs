@@ -42,12 +42,9 @@ public static class TokenApi
         {
             throw new DomainException("roles", $"Give one or more of: {string.Join(", ", Roles.All)}");
         }
-        if (string.IsNullOrWhiteSpace(request.Jurisdiction))
-        {
-            throw new DomainException("jurisdiction", "A token acts for one jurisdiction (ubigeo code, or PE for national)");
-        }
-        var subject = string.IsNullOrWhiteSpace(request.Subject) ? Guid.NewGuid().ToString() : request.Subject;
-        return TypedResults.Ok(new TokenResponse(issuer.Issue(subject, request.Roles, request.Jurisdiction), "Bearer", (int)TokenIssuer.Lifetime.TotalSeconds));
+        var jurisdiction = Guard.Jurisdiction("jurisdiction", request.Jurisdiction);
+        var subject = string.IsNullOrWhiteSpace(request.Subject) ? Guid.NewGuid().ToString() : Guard.Text("subject", request.Subject, 100);
+        return TypedResults.Ok(new TokenResponse(issuer.Issue(subject, request.Roles, jurisdiction), "Bearer", (int)TokenIssuer.Lifetime.TotalSeconds));
     }
 
     private static Results<Ok<TokenResponse>, ProblemHttpResult> IssueClientToken(

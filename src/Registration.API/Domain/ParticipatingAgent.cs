@@ -25,26 +25,20 @@ public sealed class ParticipatingAgent
         {
             throw new ConflictException("processId", $"Agents register during Preparation; the process is in {process.Stage}");
         }
-        if (string.IsNullOrWhiteSpace(fullName) || fullName.Length > 200)
-        {
-            throw new DomainException("fullName", "A full name of 1 to 200 characters is required");
-        }
+        var name = Guard.Text("fullName", fullName, 200);
         // The DNI (Documento Nacional de Identidad) is eight digits.
         if (dni is null || dni.Length != 8 || !dni.All(char.IsAsciiDigit))
         {
             throw new DomainException("dni", "The DNI must be exactly eight digits");
         }
-        if (string.IsNullOrWhiteSpace(organisation) || organisation.Length > 200)
-        {
-            throw new DomainException("organisation", "The organisation the agent represents (1 to 200 characters) is required");
-        }
+        var represents = Guard.Text("organisation", organisation, 200);
         return new ParticipatingAgent
         {
             Id = Guid.CreateVersion7(now),
             ProcessId = process.Id,
-            FullName = fullName.Trim(),
+            FullName = name,
             Dni = dni,
-            Organisation = organisation.Trim(),
+            Organisation = represents,
             Status = AgentStatus.Registered,
         };
     }

@@ -18,14 +18,7 @@ public sealed class Process
 
     public static Process Open(string jurisdiction, string? name, int fiscalYear, string? level, decimal budgetCeiling, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new DomainException("name", "A process needs a name");
-        }
-        if (name.Length > MaxNameLength)
-        {
-            throw new DomainException("name", $"The name is longer than {MaxNameLength} characters");
-        }
+        var trimmedName = Guard.Text("name", name, MaxNameLength);
         // PB is prepared the year before the budget it feeds.
         if (fiscalYear < now.Year || fiscalYear > now.Year + 2)
         {
@@ -37,20 +30,13 @@ public sealed class Process
         {
             throw new DomainException("level", "The level must be district, province or region");
         }
-        if (budgetCeiling <= 0)
-        {
-            throw new DomainException("budgetCeiling", "The budget ceiling must be a positive amount of soles");
-        }
-        if (decimal.Round(budgetCeiling, 2) != budgetCeiling)
-        {
-            throw new DomainException("budgetCeiling", "The budget ceiling has at most two decimals (céntimos)");
-        }
+        Guard.Soles("budgetCeiling", budgetCeiling);
 
         return new Process
         {
             Id = Guid.CreateVersion7(now),
             Jurisdiction = jurisdiction,
-            Name = name.Trim(),
+            Name = trimmedName,
             FiscalYear = fiscalYear,
             Level = parsedLevel,
             BudgetCeiling = budgetCeiling,

@@ -39,10 +39,8 @@ public sealed class TechnicalAssessment
         {
             throw new DomainException("score", $"The criteria score is between 0 and {MaxScore}, with at most two decimals");
         }
-        if (string.IsNullOrWhiteSpace(reasons) || reasons.Length > 4000)
-        {
-            throw new DomainException("reasons", "A recommendation states its reasons (1 to 4000 characters)");
-        }
+        // A recommendation states its reasons: they are published beside the results.
+        var stated = Guard.Text("reasons", reasons, 4000);
         if (!viable && score != 0)
         {
             throw new DomainException("score", "A proposal found not viable is not ranked: its score is 0");
@@ -50,7 +48,7 @@ public sealed class TechnicalAssessment
         Status = AssessmentStatus.Completed;
         Viable = viable;
         Score = score;
-        Reasons = reasons.Trim();
+        Reasons = stated;
         Assessor = assessor;
     }
 
