@@ -23,9 +23,14 @@ public sealed class MinistryIntakeService(UnitOfWorkFactory db) : MinistryIntake
         var ct = context.CancellationToken;
         var submissionId = Identifiers.Parse(request.SubmissionId, "submission_id");
         var processId = Identifiers.Parse(request.ProcessId, "process_id");
-        if (string.IsNullOrWhiteSpace(request.Jurisdiction))
+        Guard.Jurisdiction("jurisdiction", request.Jurisdiction);
+        try
         {
-            throw new DomainException("jurisdiction", "Required");
+            using var _ = System.Text.Json.JsonDocument.Parse(request.CanonicalContent);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new DomainException("canonical_content", $"Not a JSON document: {e.Message}");
         }
         context.GetHttpContext().User.EnsureActsFor(request.Jurisdiction);
         if (SubmissionVerification.Problem(request.CanonicalContent, request.ContentHash, request.Signature, request.PublicKey) is { } problem)
