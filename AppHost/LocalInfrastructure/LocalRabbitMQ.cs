@@ -43,8 +43,10 @@ public static class LocalRabbitMQExtensions
         LocalUsers.Chown(pluginsFile, "rabbitmq");
         var (command, prefix) = LocalUsers.As("rabbitmq", RabbitMqServer);
         var resource = new LocalRabbitMQResource(name, command, baseDir, port);
-        // The node name is fixed per data folder so the node finds its own Mnesia data after a restart.
-        var nodeName = $"pb-{name}@localhost";
+        // The node name is fixed per data folder, so the node finds its own Mnesia data after a restart,
+        // and differs between folders, so a test run's node never collides with a developer's.
+        var folderTag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(baseDir)))[..8];
+        var nodeName = $"pb-{name}-{folderTag}@localhost";
 
         var healthKey = $"{name}-ready";
         builder.Services.AddHealthChecks().AddAsyncCheck(healthKey, ct => AmqpHandshakeAsync(port, ct));
