@@ -56,6 +56,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(coordination).WithReference(ministrySubmission)
     .WaitFor(registration).WaitFor(deliberation).WaitFor(technicalAssessment).WaitFor(coordination).WaitFor(ministrySubmission)
     .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health")
+    .WithEnvironment("RateLimiting__PermitsPerMinute", builder.Configuration["PB:GatewayPermitsPerMinute"] ?? "1200")
     .WithExternalHttpEndpoints();
 
 // A small demo process, loaded through the public API once the gateway is up (PB:Demo=true).

@@ -145,4 +145,21 @@ public sealed class GatewayContractTests(SystemFixture system)
         }, headers, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
     }
+
+    [Fact]
+    public async Task A_client_flooding_the_gateway_is_slowed_with_429_while_others_are_served()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var flooder = system.As(await system.TokenAsync("resident", "180301", $"flooder-{Guid.NewGuid():N}"));
+        // Twice the per-minute allowance, plus one: at most two fixed windows can pass while it runs.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 2 * SystemFixture.PermitsPerMinute + 1; i++)
+        {
+            statuses.Add((await flooder.GetAsync("/api/registration/processes", ct)).StatusCode);
+        }
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+
+        var neighbour = system.As(await system.TokenAsync("resident", "180301", $"neighbour-{Guid.NewGuid():N}"));
+        Assert.Equal(HttpStatusCode.OK, (await neighbour.GetAsync("/api/registration/processes", ct)).StatusCode);
+    }
 }

@@ -16,6 +16,8 @@ namespace PBServices.EndToEnd.Tests;
 public sealed class SystemFixture : IAsyncLifetime
 {
     public const string IntegratorSecret = "e2e-integrator-secret";
+    /// <summary>Low enough for a test to exceed quickly, high enough for every other test's traffic.</summary>
+    public const int PermitsPerMinute = 300;
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"pb-e2e-{Guid.NewGuid():N}");
     private DistributedApplication? _app;
 
@@ -30,6 +32,7 @@ public sealed class SystemFixture : IAsyncLifetime
             $"--LocalData:Root={_dataRoot}",
             $"--Parameters:integrator-secret={IntegratorSecret}",
             "--PB:Demo=false",
+            $"--PB:GatewayPermitsPerMinute={PermitsPerMinute}",
         ], TestContext.Current.CancellationToken);
         _app = await builder.BuildAsync(TestContext.Current.CancellationToken);
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
