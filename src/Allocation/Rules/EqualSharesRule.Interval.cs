@@ -46,26 +46,14 @@ internal sealed partial class EqualSharesRule
         NewIntervalClass(s * (1 - Eps), s * (1 + Eps));
         var zeroClass = -1;
 
-        var alive = new List<int>();
+        var alive = FundFreeProjects(run);
         var staleLo = new double[_m];
         var dirty = Enumerable.Repeat(true, _m).ToArray();
         var cache = new (double Lo, double Hi, Rational? Exact)[_m];
-        for (var p = 0; p < _m; p++)
+        foreach (var p in alive)
         {
-            if (_totalUtil[p].IsZero)
-            {
-                continue;
-            }
-            if (_cost[p].IsZero)
-            {
-                run.Selected.Add(p);
-                run.Round[p] = run.Selected.Count;
-                continue;
-            }
             staleLo[p] = _costD[p] / _totalUtilD[p] * (1 - Eps);
-            alive.Add(p);
         }
-        run.Selected.Sort((a, b) => string.CompareOrdinal(_ids[a], _ids[b]));
 
         var evaluated = new List<(int Project, double Lo, double Hi, Rational? Exact)>();
         for (var round = 1; alive.Count > 0; round++)

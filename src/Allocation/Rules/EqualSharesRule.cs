@@ -253,6 +253,31 @@ internal sealed partial class EqualSharesRule
         _zeroClass = -1;
     }
 
+    /// <summary>
+    /// Funds the free projects that have support first, as pabutools does (in project-id order), and
+    /// returns the projects left to compete: supported and not free. Both engines start here.
+    /// </summary>
+    private List<int> FundFreeProjects(Run run)
+    {
+        var alive = new List<int>();
+        for (var p = 0; p < _m; p++)
+        {
+            if (_totalUtil[p].IsZero)
+            {
+                continue;
+            }
+            if (_cost[p].IsZero)
+            {
+                run.Selected.Add(p);
+                run.Round[p] = run.Selected.Count;
+                continue;
+            }
+            alive.Add(p);
+        }
+        run.Selected.Sort((a, b) => string.CompareOrdinal(_ids[a], _ids[b]));
+        return alive;
+    }
+
     private Run ExecuteExact(Rational share)
     {
         var run = new Run
@@ -266,28 +291,15 @@ internal sealed partial class EqualSharesRule
         };
         ResetExactState(share);
 
-        var alive = new List<int>();
+        var alive = FundFreeProjects(run);
         var stale = new Rational[_m];
         var staleApprox = new double[_m];
         var dirty = Enumerable.Repeat(true, _m).ToArray();
-        for (var p = 0; p < _m; p++)
+        foreach (var p in alive)
         {
-            if (_totalUtil[p].IsZero)
-            {
-                continue;
-            }
-            if (_cost[p].IsZero)
-            {
-                // Free projects with support are funded before anything else, as in pabutools.
-                run.Selected.Add(p);
-                run.Round[p] = run.Selected.Count;
-                continue;
-            }
             stale[p] = Rational.Of(_cost[p], _totalUtil[p]);
             staleApprox[p] = stale[p].ToDouble();
-            alive.Add(p);
         }
-        run.Selected.Sort((a, b) => string.CompareOrdinal(_ids[a], _ids[b]));
 
         for (var round = 1; alive.Count > 0; round++)
         {
