@@ -2,13 +2,17 @@ using System.Threading.Channels;
 
 namespace PBServices.BuildingBlocks.Outbox;
 
-/// <summary>Wakes the relay right after a commit, so events do not wait for the next poll.</summary>
-public sealed class OutboxSignal
+/// <summary>
+/// Wakes a background worker right after a commit gives it work, so it does not wait for its next
+/// poll; the poll remains, since another replica may have written.
+/// </summary>
+public class WakeUpSignal
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void Notify() => _channel.Writer.TryWrite(true);
 
+    /// <summary>Returns when notified or when <paramref name="timeout"/> has passed, whichever is first.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -19,7 +23,10 @@ public sealed class OutboxSignal
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            // Poll interval elapsed: look at the table anyway (another replica may have written).
+            // Poll interval elapsed: look anyway.
         }
     }
 }
+
+/// <summary>Wakes the outbox relay after a commit that wrote events.</summary>
+public sealed class OutboxSignal : WakeUpSignal;

@@ -1,8 +1,8 @@
-using System.Threading.Channels;
 using Dapper;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Outbox;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Contracts.IntegrationEvents;
 using PBServices.Grpc.Ministry;
@@ -17,12 +17,8 @@ public sealed class SubmissionDeliveryOptions
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }
 
-public sealed class SubmissionDeliverySignal
-{
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    public void Notify() => _channel.Writer.TryWrite(true);
-    public ChannelReader<bool> Reader => _channel.Reader;
-}
+/// <summary>Wakes the deliverer when a new submission is stored.</summary>
+public sealed class SubmissionDeliverySignal : WakeUpSignal;
 
 /// <summary>
 /// Delivers stored submissions to the Ministry's intake over gRPC. A submission is claimed with
@@ -52,15 +48,7 @@ public sealed class SubmissionDeliverer(
             }
             if (!delivered)
             {
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                wait.CancelAfter(options.Value.PollInterval);
-                try
-                {
-                    await signal.Reader.ReadAsync(wait.Token);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                }
+                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
             }
         }
     }

@@ -76,8 +76,9 @@ public static class ProcessesApi
         var from = process.AdvanceTo(next);
         await uow.UpdateStageAsync(process, ct);
         uow.Publish(new StageAdvanced { ProcessId = process.Id, Jurisdiction = process.Jurisdiction, FromStage = from.ToString(), ToStage = next.ToString() });
+        var accredited = await uow.CountAccreditedAsync(processId, ct);
         await uow.CommitAsync(ct);
-        return TypedResults.Ok(ToResponse(process, await CountAsync(db, processId, ct)));
+        return TypedResults.Ok(ToResponse(process, accredited));
     }
 
     private static async Task<Created<AgentResponse>> RegisterAgent(Guid processId, RegisterAgentRequest request, UnitOfWorkFactory db, CancellationToken ct)
@@ -108,12 +109,6 @@ public static class ProcessesApi
         });
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(agent));
-    }
-
-    private static async Task<int> CountAsync(UnitOfWorkFactory db, Guid processId, CancellationToken ct)
-    {
-        await using var uow = await db.BeginAsync(ct);
-        return await uow.CountAccreditedAsync(processId, ct);
     }
 
     private static ProcessResponse ToResponse(Process p, int accredited) =>
