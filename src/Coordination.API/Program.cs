@@ -1,14 +1,21 @@
 using MassTransit;
+using PBServices.BuildingBlocks.Processes;
 using PBServices.BuildingBlocks;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Coordination.Apis;
 using PBServices.Coordination.Grpc;
 using PBServices.Coordination.Infrastructure;
+using PBServices.Coordination.IntegrationEvents;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("coordinationdb", CoordinationSchema.Sql);
-builder.AddEventBus("coordination", bus => bus.AddConsumers(typeof(Program).Assembly));
+builder.AddPbService("coordinationdb", CoordinationSchema.Sql, ProcessStageStore.Schema);
+builder.AddEventBus("coordination", bus =>
+{
+    bus.AddConsumer<ProcessOpenedStageCopy>();
+    bus.AddConsumer<StageAdvancedStageCopy>();
+    bus.AddConsumer<ListPrioritizedHandler>();
+});
 
 var app = builder.Build();
 

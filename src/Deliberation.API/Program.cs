@@ -4,11 +4,19 @@ using PBServices.BuildingBlocks.Messaging;
 using PBServices.Deliberation.Apis;
 using PBServices.Deliberation.Grpc;
 using PBServices.Deliberation.Infrastructure;
+using PBServices.Deliberation.IntegrationEvents;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPbService("deliberationdb", DeliberationSchema.Sql);
-builder.AddEventBus("deliberation", bus => bus.AddConsumers(typeof(Program).Assembly));
+builder.AddEventBus("deliberation", bus =>
+{
+    bus.AddConsumer<ProcessOpenedHandler>();
+    bus.AddConsumer<StageAdvancedHandler>();
+    bus.AddConsumer<AgentAccreditedHandler>();
+    bus.AddConsumer<AgentAccreditationRevokedHandler>();
+    bus.AddConsumer<AssessmentCompletedHandler>();
+});
 
 var app = builder.Build();
 

@@ -1,15 +1,22 @@
 using MassTransit;
+using PBServices.BuildingBlocks.Processes;
 using PBServices.BuildingBlocks;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Grpc.Ministry;
 using PBServices.MinistrySubmission.Apis;
 using PBServices.MinistrySubmission.Grpc;
 using PBServices.MinistrySubmission.Infrastructure;
+using PBServices.MinistrySubmission.IntegrationEvents;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("submissiondb", SubmissionSchema.Sql);
-builder.AddEventBus("ministry-submission", bus => bus.AddConsumers(typeof(Program).Assembly));
+builder.AddPbService("submissiondb", SubmissionSchema.Sql, ProcessStageStore.Schema);
+builder.AddEventBus("ministry-submission", bus =>
+{
+    bus.AddConsumer<ProcessOpenedStageCopy>();
+    bus.AddConsumer<StageAdvancedStageCopy>();
+    bus.AddConsumer<ListFormalizedHandler>();
+});
 
 builder.Services.AddSingleton<SigningKeyStore>();
 builder.Services.AddSingleton<SubmissionDeliverySignal>();

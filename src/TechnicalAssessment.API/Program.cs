@@ -1,14 +1,21 @@
 using MassTransit;
+using PBServices.BuildingBlocks.Processes;
 using PBServices.BuildingBlocks;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.TechnicalAssessment.Apis;
 using PBServices.TechnicalAssessment.Grpc;
 using PBServices.TechnicalAssessment.Infrastructure;
+using PBServices.TechnicalAssessment.IntegrationEvents;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("assessmentdb", AssessmentSchema.Sql);
-builder.AddEventBus("technical-assessment", bus => bus.AddConsumers(typeof(Program).Assembly));
+builder.AddPbService("assessmentdb", AssessmentSchema.Sql, ProcessStageStore.Schema);
+builder.AddEventBus("technical-assessment", bus =>
+{
+    bus.AddConsumer<ProcessOpenedStageCopy>();
+    bus.AddConsumer<StageAdvancedStageCopy>();
+    bus.AddConsumer<ProposalSubmittedHandler>();
+});
 
 var app = builder.Build();
 

@@ -148,7 +148,7 @@ public sealed class OutboxRelayTests(LocalBrokerAndDatabase servers) : IAsyncLif
     {
         var service = await StartAsync($"unrouted-{Guid.NewGuid():N}");
         // The test service consumes ProcessOpened only: nothing is bound for StageAdvanced.
-        var unconsumed = new StageAdvanced { Jurisdiction = "150101", ProcessId = Guid.NewGuid(), FromStage = "Preparation", ToStage = "Concertation" };
+        var unconsumed = new StageAdvanced { Jurisdiction = "150101", ProcessId = Guid.NewGuid(), FromStage = PBServices.Contracts.Stage.Preparation, ToStage = PBServices.Contracts.Stage.Concertation };
         var consumed = SampleEvents.ProcessOpened("Consumed, so never unrouted");
         await CommitAsync(service, unconsumed);
         await CommitAsync(service, consumed);

@@ -67,6 +67,8 @@ internal static class BuildingBlockSchema
             attempts      int         NOT NULL DEFAULT 0,
             last_error    text        NULL
         );
+        -- The W3C trace context of the request that wrote the event; the relay publishes under it.
+        ALTER TABLE outbox ADD COLUMN IF NOT EXISTS trace_parent text NULL, ADD COLUMN IF NOT EXISTS trace_state text NULL;
         CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (sequence) WHERE sent_at IS NULL AND parked_at IS NULL;
 
         CREATE TABLE IF NOT EXISTS inbox (

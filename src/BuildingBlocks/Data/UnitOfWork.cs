@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 using PBServices.BuildingBlocks.Outbox;
+using PBServices.BuildingBlocks.Telemetry;
 using PBServices.Contracts.IntegrationEvents;
 
 namespace PBServices.BuildingBlocks.Data;
@@ -13,6 +14,7 @@ namespace PBServices.BuildingBlocks.Data;
 public sealed class UnitOfWork : IAsyncDisposable
 {
     private readonly List<IntegrationEvent> _events = [];
+    private readonly List<Action> _afterCommit = [];
     private readonly OutboxSignal _signal;
     private readonly TimeProvider _time;
 
@@ -35,6 +37,9 @@ public sealed class UnitOfWork : IAsyncDisposable
         _events.Add(integrationEvent.OccurredAt == default ? integrationEvent with { OccurredAt = Now } : integrationEvent);
     }
 
+    /// <summary>Runs <paramref name="callback"/> once the transaction has committed (e.g. to wake a worker), never before.</summary>
+    public void AfterCommit(Action callback) => _afterCommit.Add(callback);
+
     public CommandDefinition Command(string sql, object? parameters = null, CancellationToken ct = default) =>
         new(sql, parameters, Transaction, cancellationToken: ct);
 
@@ -43,19 +48,26 @@ public sealed class UnitOfWork : IAsyncDisposable
         foreach (var e in _events)
         {
             await Connection.ExecuteAsync(Command(
-                "INSERT INTO outbox (event_id, event_type, payload, occurred_at) VALUES (@EventId, @Type, @Payload::jsonb, @OccurredAt)",
+                "INSERT INTO outbox (event_id, event_type, payload, occurred_at, trace_parent, trace_state) VALUES (@EventId, @Type, @Payload::jsonb, @OccurredAt, @TraceParent, @TraceState)",
                 new
                 {
                     e.EventId,
                     Type = e.GetType().FullName,
                     Payload = JsonSerializer.Serialize(e, e.GetType(), EventJson.Options),
                     e.OccurredAt,
+                    // The relay publishes under this context, so the consumers join the request's trace.
+                    TraceParent = TraceContext.Current(),
+                    TraceState = System.Diagnostics.Activity.Current?.TraceStateString,
                 }, ct));
         }
         await Transaction.CommitAsync(ct);
         if (_events.Count > 0)
         {
             _signal.Notify();
+        }
+        foreach (var callback in _afterCommit)
+        {
+            callback();
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Telemetry;
 
 namespace PBServices.BuildingBlocks.Outbox;
 
@@ -57,16 +59,31 @@ public sealed class OutboxRelay(
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-            """
-            SELECT event_id AS EventId, event_type AS EventType, payload::text AS Payload
-            FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY sequence LIMIT @limit FOR UPDATE SKIP LOCKED
-            """, new { limit = options.Value.BatchSize }, tx, cancellationToken: ct))).ToList();
+        List<OutboxRow> rows;
+        using (TraceContext.QuietPoll())
+        {
+            rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+                """
+                SELECT event_id AS EventId, event_type AS EventType, payload::text AS Payload, trace_parent AS TraceParent, trace_state AS TraceState
+                FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY sequence LIMIT @limit FOR UPDATE SKIP LOCKED
+                """, new { limit = options.Value.BatchSize }, tx, cancellationToken: ct))).ToList();
+        }
+        if (rows.Count == 0)
+        {
+            using (TraceContext.QuietPoll())
+            {
+                await tx.CommitAsync(ct);
+            }
+            return 0;
+        }
 
         var published = 0;
         var bus = services.GetRequiredService<IBus>();
         foreach (var row in rows)
         {
+            // The publish and its consumers join the trace of the request that wrote the event.
+            using var activity = TraceContext.Continue($"outbox publish {ShortName(row.EventType)}", row.TraceParent, row.TraceState, ActivityKind.Producer);
+            activity?.SetTag("messaging.message.id", row.EventId);
             object message;
             Type type;
             try
@@ -81,6 +98,7 @@ public sealed class OutboxRelay(
                 await connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE outbox SET parked_at = @now, attempts = attempts + 1, last_error = @error WHERE event_id = @id",
                     new { id = row.EventId, now = time.GetUtcNow(), error = ex.Message }, tx, cancellationToken: ct));
+                activity?.SetStatus(ActivityStatusCode.Error, "parked");
                 logger.LogError(ex, "Outbox row {EventId} of type {EventType} cannot be read and was parked", row.EventId, row.EventType);
                 continue;
             }
@@ -97,6 +115,7 @@ public sealed class OutboxRelay(
                 await connection.ExecuteAsync(new CommandDefinition(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = @error WHERE event_id = @id",
                     new { id = row.EventId, error = ex.Message }, tx, cancellationToken: ct));
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 logger.LogWarning(ex, "Publishing {EventType} {EventId} failed", row.EventType, row.EventId);
                 break;
             }
@@ -111,5 +130,7 @@ public sealed class OutboxRelay(
         return published;
     }
 
-    private sealed record OutboxRow(Guid EventId, string EventType, string Payload);
+    private static string ShortName(string eventType) => eventType[(eventType.LastIndexOf('.') + 1)..];
+
+    private sealed record OutboxRow(Guid EventId, string EventType, string Payload, string? TraceParent, string? TraceState);
 }

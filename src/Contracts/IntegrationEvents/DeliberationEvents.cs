@@ -12,21 +12,12 @@ public sealed record ProposalSubmitted : IntegrationEvent
     public required string PlanObjective { get; init; }
 }
 
-public sealed record PrioritizedProject
-{
-    public required Guid ProposalId { get; init; }
-    public required string Title { get; init; }
-    public required decimal Cost { get; init; }
-    public required decimal Score { get; init; }
-    public required int Rank { get; init; }
-}
-
 public sealed record ListPrioritized : IntegrationEvent
 {
     public required Guid ListId { get; init; }
-    public required string Level { get; init; }
+    public required GovernmentLevel Level { get; init; }
     public required int FiscalYear { get; init; }
     public required decimal BudgetCeiling { get; init; }
     public required string Rule { get; init; }
-    public required IReadOnlyList<PrioritizedProject> Projects { get; init; }
+    public required IReadOnlyList<ListedProject> Projects { get; init; }
 }

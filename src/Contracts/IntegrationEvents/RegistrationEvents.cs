@@ -4,15 +4,15 @@ public sealed record ProcessOpened : IntegrationEvent
 {
     public required string Name { get; init; }
     public required int FiscalYear { get; init; }
-    public required string Level { get; init; }
+    public required GovernmentLevel Level { get; init; }
     public required decimal BudgetCeiling { get; init; }
-    public required string Stage { get; init; }
+    public required Stage Stage { get; init; }
 }
 
 public sealed record StageAdvanced : IntegrationEvent
 {
-    public required string FromStage { get; init; }
-    public required string ToStage { get; init; }
+    public required Stage FromStage { get; init; }
+    public required Stage ToStage { get; init; }
 }
 
 public sealed record AgentAccredited : IntegrationEvent

@@ -2,7 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Security;
-using PBServices.Contracts.IntegrationEvents;
+using PBServices.BuildingBlocks.Processes;
+using PBServices.Contracts;
 using PBServices.Coordination.Domain;
 using PBServices.Coordination.Infrastructure;
 
@@ -19,7 +20,7 @@ public static class CoordinationApi
     }
 
     public sealed record FormalizeRequest(string? ActaReference);
-    public sealed record ListResponse(Guid ListId, Guid ProcessId, string Jurisdiction, string Status, decimal BudgetCeiling, decimal TotalCost, string? ActaReference, DateTimeOffset? ApprovedAt, IReadOnlyList<ListProject> Projects);
+    public sealed record ListResponse(Guid ListId, Guid ProcessId, string Jurisdiction, string Status, decimal BudgetCeiling, decimal TotalCost, string? ActaReference, DateTimeOffset? ApprovedAt, IReadOnlyList<ListedProject> Projects);
 
     private static async Task<Ok<ListResponse>> GetList(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
     {
@@ -32,20 +33,10 @@ public static class CoordinationApi
         await using var uow = await db.BeginAsync(ct);
         var list = await uow.GetByProcessAsync(processId, ct, forUpdate: true);
         user.EnsureActsFor(list.Jurisdiction);
-        list.Formalize(r.ActaReference, uow.Now);
+        var process = await uow.GetProcessStageAsync(processId, ct);
+        var formalized = list.Formalize(process, r.ActaReference, uow.Now);
         await uow.MarkFormalizedAsync(list, user.Identity?.Name ?? "unknown", ct);
-        uow.Publish(new ListFormalized
-        {
-            ProcessId = list.ProcessId,
-            Jurisdiction = list.Jurisdiction,
-            ListId = list.Id,
-            Level = list.Level,
-            FiscalYear = list.FiscalYear,
-            BudgetCeiling = list.BudgetCeiling,
-            ActaReference = list.ActaReference!,
-            ApprovedAt = list.ApprovedAt!.Value,
-            Projects = list.Projects.Select(p => new FormalizedProject { ProposalId = p.ProposalId, Title = p.Title, Cost = p.Cost, Rank = p.Rank }).ToList(),
-        });
+        uow.Publish(formalized);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(list));
     }

@@ -1,4 +1,7 @@
 using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.Processes;
+using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 
 namespace PBServices.Coordination.Domain;
 
@@ -10,24 +13,32 @@ public enum ListStatus
     Formalized,
 }
 
-public sealed record ListProject(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank);
-
 /// <summary>A jurisdiction's prioritised list as coordination holds it, up to its formalization.</summary>
 public sealed class CoordinatedList
 {
     public Guid Id { get; init; }
     public Guid ProcessId { get; init; }
     public string Jurisdiction { get; init; } = "";
-    public string Level { get; init; } = "";
+    public GovernmentLevel Level { get; init; }
     public int FiscalYear { get; init; }
     public decimal BudgetCeiling { get; init; }
     public ListStatus Status { get; private set; }
     public string? ActaReference { get; private set; }
     public DateTimeOffset? ApprovedAt { get; private set; }
-    public IReadOnlyList<ListProject> Projects { get; init; } = [];
+    public string Rule { get; init; } = "";
+    public IReadOnlyList<ListedProject> Projects { get; init; } = [];
 
-    public void Formalize(string? actaReference, DateTimeOffset now)
+    /// <summary>A prioritised list arrives from deliberation, as the agents agreed it.</summary>
+    public static CoordinatedList Receive(ListPrioritized e) => new()
     {
+        Id = e.ListId, ProcessId = e.ProcessId, Jurisdiction = e.Jurisdiction, Level = e.Level, FiscalYear = e.FiscalYear,
+        BudgetCeiling = e.BudgetCeiling, Rule = e.Rule, Status = ListStatus.Received, Projects = e.Projects,
+    };
+
+    /// <summary>The council formalizes the list at the formalization workshop, in that stage only.</summary>
+    public ListFormalized Formalize(ProcessStage process, string? actaReference, DateTimeOffset now)
+    {
+        StageRule.Require(process.Stage, "Formalization", Stage.Formalization);
         if (Status != ListStatus.Received)
         {
             throw new ConflictException("processId", "The list is already formalized; it changes only by an audited correction");
@@ -41,12 +52,25 @@ public sealed class CoordinatedList
         Status = ListStatus.Formalized;
         ActaReference = acta;
         ApprovedAt = now;
+        return new ListFormalized
+        {
+            ProcessId = ProcessId,
+            Jurisdiction = Jurisdiction,
+            ListId = Id,
+            Level = Level,
+            FiscalYear = FiscalYear,
+            BudgetCeiling = BudgetCeiling,
+            ActaReference = acta,
+            ApprovedAt = now,
+            Projects = Projects,
+        };
     }
 
-    public static CoordinatedList Restore(Guid id, Guid processId, string jurisdiction, string level, int fiscalYear, decimal ceiling,
-        string status, string? acta, DateTimeOffset? approvedAt, IReadOnlyList<ListProject> projects) => new()
+    public static CoordinatedList Restore(Guid id, Guid processId, string jurisdiction, string level, int fiscalYear, decimal ceiling, string rule,
+        string status, string? acta, DateTimeOffset? approvedAt, IReadOnlyList<ListedProject> projects) => new()
     {
-        Id = id, ProcessId = processId, Jurisdiction = jurisdiction, Level = level, FiscalYear = fiscalYear, BudgetCeiling = ceiling,
+        Id = id, ProcessId = processId, Jurisdiction = jurisdiction, Level = Enum.Parse<GovernmentLevel>(level, ignoreCase: true), FiscalYear = fiscalYear,
+        BudgetCeiling = ceiling, Rule = rule,
         Status = Enum.Parse<ListStatus>(status), ActaReference = acta, ApprovedAt = approvedAt, Projects = projects,
     };
 }

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Security;
-using PBServices.Contracts.IntegrationEvents;
+using PBServices.Contracts;
 using PBServices.Deliberation.Domain;
 using PBServices.Deliberation.Infrastructure;
 
@@ -22,7 +22,7 @@ public static class ProposalsApi
 
     public sealed record SubmitProposalRequest(string? Title, string? Description, decimal Cost, string? Location, int Beneficiaries, string? PlanObjective);
     public sealed record ProposalResponse(Guid Id, Guid ProcessId, string Title, decimal Cost, string Status, decimal? Score);
-    public sealed record PrioritizedListResponse(Guid ListId, Guid ProcessId, string Rule, decimal BudgetCeiling, decimal TotalCost, IReadOnlyList<PrioritizedItem> Projects);
+    public sealed record PrioritizedListResponse(Guid ListId, Guid ProcessId, string Rule, decimal BudgetCeiling, decimal TotalCost, IReadOnlyList<ListedProject> Projects);
 
     private static async Task<Created<ProposalResponse>> SubmitProposal(Guid processId, SubmitProposalRequest r, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
@@ -31,21 +31,9 @@ public static class ProposalsApi
         user.EnsureActsFor(process.Jurisdiction);
         var agentId = user.SubjectId();
         var agent = await uow.FindAccreditedAgentAsync(agentId, ct);
-        var proposal = Proposal.Submit(process, agent, agentId, r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective, uow.Now);
+        var (proposal, submitted) = Proposal.Submit(process, agent, agentId, r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective, uow.Now);
         await uow.InsertProposalAsync(proposal, ct);
-        uow.Publish(new ProposalSubmitted
-        {
-            ProcessId = process.Id,
-            Jurisdiction = process.Jurisdiction,
-            ProposalId = proposal.Id,
-            AgentId = agentId,
-            Title = proposal.Title,
-            Description = proposal.Description,
-            Cost = proposal.Cost,
-            Location = proposal.Location,
-            Beneficiaries = proposal.Beneficiaries,
-            PlanObjective = proposal.PlanObjective,
-        });
+        uow.Publish(submitted);
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/deliberation/processes/{processId}/proposals/{proposal.Id}",
             new ProposalResponse(proposal.Id, processId, proposal.Title, proposal.Cost, proposal.Status.ToString(), null));
@@ -64,19 +52,9 @@ public static class ProposalsApi
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         user.EnsureActsFor(process.Jurisdiction);
-        var list = PrioritizedList.Prioritize(process, await uow.GetProposalsAsync(processId, ct), uow.Now);
+        var (list, prioritized) = PrioritizedList.Prioritize(process, await uow.GetProposalsAsync(processId, ct), uow.Now);
         await uow.InsertPrioritizedListAsync(list, ct);
-        uow.Publish(new ListPrioritized
-        {
-            ProcessId = process.Id,
-            Jurisdiction = process.Jurisdiction,
-            ListId = list.Id,
-            Level = process.Level,
-            FiscalYear = process.FiscalYear,
-            BudgetCeiling = list.BudgetCeiling,
-            Rule = list.Rule,
-            Projects = list.Items.Select(i => new PrioritizedProject { ProposalId = i.ProposalId, Title = i.Title, Cost = i.Cost, Score = i.Score, Rank = i.Rank }).ToList(),
-        });
+        uow.Publish(prioritized);
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/deliberation/processes/{processId}/prioritized-list",
             new PrioritizedListResponse(list.Id, processId, list.Rule, list.BudgetCeiling, list.Total, list.Items));

@@ -1,9 +1,10 @@
 using PBServices.Allocation;
 using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.Processes;
+using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 
 namespace PBServices.Deliberation.Domain;
-
-public sealed record PrioritizedItem(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank);
 
 /// <summary>The viable proposals that fit the ceiling, in the order the allocation rule funded them.</summary>
 public sealed class PrioritizedList
@@ -14,15 +15,17 @@ public sealed class PrioritizedList
     public Guid ProcessId { get; private init; }
     public decimal BudgetCeiling { get; private init; }
     public string Rule { get; private init; } = GreedyRule;
-    public IReadOnlyList<PrioritizedItem> Items { get; private init; } = [];
+    public IReadOnlyList<ListedProject> Items { get; private init; } = [];
     public decimal Total => Items.Sum(i => i.Cost);
 
     /// <summary>
     /// Ranks by the technical team's criteria score and funds greedily within the ceiling (DESIGN.md §6).
     /// Refused while any proposal still waits for its assessment: a list must not silently leave one out.
+    /// Prioritisation closes Concertation, so it happens in that stage and in no other.
     /// </summary>
-    public static PrioritizedList Prioritize(ProcessCopy process, IReadOnlyList<AssessedProposal> proposals, DateTimeOffset now)
+    public static (PrioritizedList List, ListPrioritized Prioritized) Prioritize(ProcessCopy process, IReadOnlyList<AssessedProposal> proposals, DateTimeOffset now)
     {
+        StageRule.Require(process.Stage, "Prioritisation", Stage.Concertation);
         var pending = proposals.Count(p => p.Status == ProposalStatus.Submitted);
         if (pending > 0)
         {
@@ -35,7 +38,18 @@ public sealed class PrioritizedList
         }
         var selected = ScoredAllocation.Greedy(process.BudgetCeiling,
             viable.Values.Select(p => new ScoredProject(p.Id.ToString(), p.Cost, p.Score ?? 0m)));
-        var items = selected.Select((id, i) => viable[id]).Select((p, i) => new PrioritizedItem(p.Id, p.Title, p.Cost, p.Score ?? 0m, i + 1)).ToList();
-        return new PrioritizedList { Id = Guid.CreateVersion7(now), ProcessId = process.Id, BudgetCeiling = process.BudgetCeiling, Items = items };
+        var items = selected.Select(id => viable[id]).Select((p, i) => new ListedProject(p.Id, p.Title, p.Cost, p.Score ?? 0m, i + 1)).ToList();
+        var list = new PrioritizedList { Id = Guid.CreateVersion7(now), ProcessId = process.Id, BudgetCeiling = process.BudgetCeiling, Items = items };
+        return (list, new ListPrioritized
+        {
+            ProcessId = process.Id,
+            Jurisdiction = process.Jurisdiction,
+            ListId = list.Id,
+            Level = process.Level,
+            FiscalYear = process.FiscalYear,
+            BudgetCeiling = list.BudgetCeiling,
+            Rule = list.Rule,
+            Projects = items,
+        });
     }
 }

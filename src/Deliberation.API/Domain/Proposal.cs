@@ -1,4 +1,7 @@
 using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.Processes;
+using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 
 namespace PBServices.Deliberation.Domain;
 
@@ -25,17 +28,15 @@ public sealed class Proposal
     public ProposalStatus Status { get; private set; }
     public decimal? Score { get; private set; }
 
-    public static Proposal Submit(ProcessCopy process, AgentCopy? agent, Guid agentId, string? title, string? description, decimal cost,
+    /// <summary>An accredited agent proposes a project during Concertation; returns it with the event for the technical team.</summary>
+    public static (Proposal Proposal, ProposalSubmitted Submitted) Submit(ProcessCopy process, AgentCopy? agent, Guid agentId, string? title, string? description, decimal cost,
         string? location, int beneficiaries, string? planObjective, DateTimeOffset now)
     {
         if (agent is null || agent.ProcessId != process.Id)
         {
             throw new ForbiddenException("Only agents accredited in this process may propose projects");
         }
-        if (process.Stage is not ("Preparation" or "Concertation"))
-        {
-            throw new ConflictException("processId", $"Proposals are received until the end of Concertation; the process is in {process.Stage}");
-        }
+        StageRule.Require(process.Stage, "Submission of proposals", Stage.Concertation);
         title = Guard.Text("title", title, 200);
         description = Guard.Text("description", description, 4000);
         location = Guard.Text("location", location, 200);
@@ -49,7 +50,7 @@ public sealed class Proposal
         {
             throw new DomainException("beneficiaries", "A project benefits at least one person");
         }
-        return new Proposal
+        var proposal = new Proposal
         {
             Id = Guid.CreateVersion7(now),
             ProcessId = process.Id,
@@ -62,11 +63,31 @@ public sealed class Proposal
             PlanObjective = planObjective,
             Status = ProposalStatus.Submitted,
         };
+        return (proposal, new ProposalSubmitted
+        {
+            ProcessId = process.Id,
+            Jurisdiction = process.Jurisdiction,
+            ProposalId = proposal.Id,
+            AgentId = agentId,
+            Title = proposal.Title,
+            Description = proposal.Description,
+            Cost = proposal.Cost,
+            Location = proposal.Location,
+            Beneficiaries = proposal.Beneficiaries,
+            PlanObjective = proposal.PlanObjective,
+        });
     }
 }
 
+/// <summary>The technical team's verdict as deliberation records it on the proposal.</summary>
+public sealed record AssessmentOutcome(Guid ProposalId, ProposalStatus Status, decimal Score, string Reasons)
+{
+    public static AssessmentOutcome From(AssessmentCompleted e) =>
+        new(e.ProposalId, e.Viable ? ProposalStatus.Viable : ProposalStatus.NotViable, e.Score, e.Reasons);
+}
+
 /// <summary>Deliberation's copy of a process, kept from registration's events.</summary>
-public sealed record ProcessCopy(Guid Id, string Jurisdiction, string Name, int FiscalYear, string Level, decimal BudgetCeiling, string Stage);
+public sealed record ProcessCopy(Guid Id, string Jurisdiction, string Name, int FiscalYear, GovernmentLevel Level, decimal BudgetCeiling, Stage Stage);
 
 /// <summary>Deliberation's copy of an accredited agent, kept from registration's events.</summary>
 public sealed record AgentCopy(Guid AgentId, Guid ProcessId, string FullName);

@@ -2,17 +2,51 @@ using Dapper;
 using Npgsql;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
+using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 using PBServices.Deliberation.Domain;
 
 namespace PBServices.Deliberation.Infrastructure;
 
 internal static class DeliberationStore
 {
-    public static async Task<ProcessCopy> GetProcessAsync(this UnitOfWork uow, Guid processId, CancellationToken ct) =>
-        await uow.Connection.QuerySingleOrDefaultAsync<ProcessCopy>(uow.Command(
-            "SELECT id, jurisdiction, name, fiscal_year AS FiscalYear, level, budget_ceiling AS BudgetCeiling, stage FROM processes WHERE id = @processId",
-            new { processId }, ct))
-        ?? throw new NotFoundException("Process", processId);
+    public static async Task<ProcessCopy> GetProcessAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
+    {
+        var row = await uow.Connection.QuerySingleOrDefaultAsync<(Guid Id, string Jurisdiction, string Name, int FiscalYear, string Level, decimal BudgetCeiling, string Stage)?>(uow.Command(
+            "SELECT id, jurisdiction, name, fiscal_year, level, budget_ceiling, stage FROM processes WHERE id = @processId",
+            new { processId }, ct));
+        return row is { } r
+            ? new ProcessCopy(r.Id, r.Jurisdiction, r.Name, r.FiscalYear, Enum.Parse<GovernmentLevel>(r.Level, ignoreCase: true), r.BudgetCeiling, Enum.Parse<Stage>(r.Stage))
+            : throw new NotFoundException("Process", processId);
+    }
+
+    public static Task InsertProcessAsync(this UnitOfWork uow, ProcessOpened e, CancellationToken ct) =>
+        uow.Connection.ExecuteAsync(uow.Command(
+            """
+            INSERT INTO processes (id, jurisdiction, name, fiscal_year, level, budget_ceiling, stage)
+            VALUES (@ProcessId, @Jurisdiction, @Name, @FiscalYear, @level, @BudgetCeiling, @stage)
+            ON CONFLICT (id) DO NOTHING
+            """, new { e.ProcessId, e.Jurisdiction, e.Name, e.FiscalYear, level = e.Level.ToString(), e.BudgetCeiling, stage = e.Stage.ToString() }, ct));
+
+    /// <summary>Moves the copy from one stage to the next; false when the copy is not (yet) in the stage the event left.</summary>
+    public static async Task<bool> AdvanceStageAsync(this UnitOfWork uow, StageAdvanced e, CancellationToken ct) =>
+        await uow.Connection.ExecuteAsync(uow.Command(
+            "UPDATE processes SET stage = @to WHERE id = @ProcessId AND stage = @from",
+            new { e.ProcessId, from = e.FromStage.ToString(), to = e.ToStage.ToString() }, ct)) == 1;
+
+    public static Task UpsertAccreditedAgentAsync(this UnitOfWork uow, AgentAccredited e, CancellationToken ct) =>
+        uow.Connection.ExecuteAsync(uow.Command(
+            "INSERT INTO accredited_agents (agent_id, process_id, full_name) VALUES (@AgentId, @ProcessId, @FullName) ON CONFLICT (agent_id) DO UPDATE SET revoked = false",
+            new { e.AgentId, e.ProcessId, e.FullName }, ct));
+
+    public static Task RevokeAgentAsync(this UnitOfWork uow, Guid agentId, CancellationToken ct) =>
+        uow.Connection.ExecuteAsync(uow.Command("UPDATE accredited_agents SET revoked = true WHERE agent_id = @agentId", new { agentId }, ct));
+
+    /// <summary>Records the technical team's verdict; false when the proposal is unknown here.</summary>
+    public static async Task<bool> RecordAssessmentAsync(this UnitOfWork uow, AssessmentOutcome a, CancellationToken ct) =>
+        await uow.Connection.ExecuteAsync(uow.Command(
+            "UPDATE proposals SET status = @status, score = @Score, assessment_reasons = @Reasons WHERE id = @ProposalId",
+            new { status = a.Status.ToString(), a.Score, a.Reasons, a.ProposalId }, ct)) == 1;
 
     public static Task<AgentCopy?> FindAccreditedAgentAsync(this UnitOfWork uow, Guid agentId, CancellationToken ct) =>
         uow.Connection.QuerySingleOrDefaultAsync<AgentCopy?>(uow.Command(
@@ -54,7 +88,7 @@ internal static class DeliberationStore
         }
     }
 
-    public static async Task<(Guid Id, string Rule, decimal Ceiling, decimal Total, IReadOnlyList<PrioritizedItem> Items)?> GetPrioritizedListAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
+    public static async Task<(Guid Id, string Rule, decimal Ceiling, decimal Total, IReadOnlyList<ListedProject> Items)?> GetPrioritizedListAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
     {
         var head = await uow.Connection.QuerySingleOrDefaultAsync<(Guid Id, string Rule, decimal Ceiling, decimal Total)?>(uow.Command(
             "SELECT id, rule, budget_ceiling, total_cost FROM prioritized_lists WHERE process_id = @processId", new { processId }, ct));
@@ -62,7 +96,7 @@ internal static class DeliberationStore
         {
             return null;
         }
-        var items = await uow.Connection.QueryAsync<PrioritizedItem>(uow.Command(
+        var items = await uow.Connection.QueryAsync<ListedProject>(uow.Command(
             """
             SELECT i.proposal_id AS ProposalId, p.title AS Title, i.cost AS Cost, i.score AS Score, i.rank AS Rank
             FROM prioritized_list_items i JOIN proposals p ON p.id = i.proposal_id

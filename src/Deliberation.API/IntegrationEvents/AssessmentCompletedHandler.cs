@@ -1,8 +1,8 @@
-using Dapper;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Inbox;
 using PBServices.Contracts.IntegrationEvents;
 using PBServices.Deliberation.Domain;
+using PBServices.Deliberation.Infrastructure;
 
 namespace PBServices.Deliberation.IntegrationEvents;
 
@@ -11,10 +11,7 @@ public sealed class AssessmentCompletedHandler(UnitOfWorkFactory db, ILogger<Ass
 {
     protected override async Task HandleAsync(AssessmentCompleted e, UnitOfWork uow, CancellationToken ct)
     {
-        var updated = await uow.Connection.ExecuteAsync(uow.Command(
-            "UPDATE proposals SET status = @status, score = @Score, assessment_reasons = @Reasons WHERE id = @ProposalId",
-            new { status = (e.Viable ? ProposalStatus.Viable : ProposalStatus.NotViable).ToString(), e.Score, e.Reasons, e.ProposalId }, ct));
-        if (updated == 0)
+        if (!await uow.RecordAssessmentAsync(AssessmentOutcome.From(e), ct))
         {
             throw new InvalidOperationException($"Assessment for unknown proposal {e.ProposalId}");
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using PBServices.Contracts;
 using PBServices.Contracts.IntegrationEvents;
 
 namespace PBServices.MinistrySubmission.Domain;
@@ -13,7 +14,8 @@ namespace PBServices.MinistrySubmission.Domain;
 /// </summary>
 public sealed record SubmissionPackage(Guid SubmissionId, string CanonicalContent, string ContentHash, string Signature, string PublicKey, decimal TotalCost)
 {
-    public const string Format = "pb-services/submission/v1";
+    // v2: projects carry their score, and every project has the one ListedProject shape of the APIs.
+    public const string Format = "pb-services/submission/v2";
 
     public static SubmissionPackage Build(Guid submissionId, ListFormalized list, ECDsa key)
     {
@@ -37,7 +39,7 @@ public sealed record SubmissionPackage(Guid SubmissionId, string CanonicalConten
             w.WriteNumber("fiscalYear", list.FiscalYear);
             w.WriteString("format", Format);
             w.WriteString("jurisdiction", list.Jurisdiction);
-            w.WriteString("level", list.Level);
+            w.WriteString("level", list.Level.ToString());
             w.WriteString("listId", list.ListId.ToString());
             w.WriteString("processId", list.ProcessId.ToString());
             w.WriteStartArray("projects");
@@ -47,6 +49,7 @@ public sealed record SubmissionPackage(Guid SubmissionId, string CanonicalConten
                 w.WriteString("cost", Amount(p.Cost));
                 w.WriteString("proposalId", p.ProposalId.ToString());
                 w.WriteNumber("rank", p.Rank);
+                w.WriteString("score", Amount(p.Score));
                 w.WriteString("title", p.Title);
                 w.WriteEndObject();
             }
@@ -56,6 +59,18 @@ public sealed record SubmissionPackage(Guid SubmissionId, string CanonicalConten
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>The projects as the signed document states them, read back so that what is shown is what was sent.</summary>
+    public static IReadOnlyList<ListedProject> ProjectsOf(string canonicalContent)
+    {
+        using var doc = JsonDocument.Parse(canonicalContent);
+        return doc.RootElement.GetProperty("projects").EnumerateArray().Select(p => new ListedProject(
+            p.GetProperty("proposalId").GetGuid(),
+            p.GetProperty("title").GetString()!,
+            decimal.Parse(p.GetProperty("cost").GetString()!, CultureInfo.InvariantCulture),
+            decimal.Parse(p.GetProperty("score").GetString()!, CultureInfo.InvariantCulture),
+            p.GetProperty("rank").GetInt32())).ToList();
     }
 
     private static string Amount(decimal soles) => soles.ToString("0.00", CultureInfo.InvariantCulture);

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Dapper;
 using Grpc.Core;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Grpc.Ministry;
 using PBServices.MinistrySubmission.Domain;
+using PBServices.MinistrySubmission.Infrastructure;
 
 namespace PBServices.MinistrySubmission.Grpc;
 
@@ -39,16 +39,8 @@ public sealed class MinistryIntakeService(UnitOfWorkFactory db) : MinistryIntake
         }
 
         await using var uow = await db.BeginAsync(ct);
-        var receipt = $"MEF-{uow.Now:yyyyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(5))}";
-        await uow.Connection.ExecuteAsync(uow.Command(
-            """
-            INSERT INTO intake_submissions (submission_id, jurisdiction, process_id, canonical_content, content_hash, signature, public_key, receipt, received_at)
-            VALUES (@submissionId, @Jurisdiction, @processId, @CanonicalContent, @ContentHash, @Signature, @PublicKey, @receipt, @now)
-            ON CONFLICT (submission_id) DO NOTHING
-            """,
-            new { submissionId, request.Jurisdiction, processId, request.CanonicalContent, request.ContentHash, request.Signature, request.PublicKey, receipt, now = uow.Now }, ct));
-        var stored = await uow.Connection.QuerySingleAsync<(string Receipt, string ContentHash, DateTime ReceivedAt)>(uow.Command(
-            "SELECT receipt, content_hash, received_at FROM intake_submissions WHERE submission_id = @submissionId", new { submissionId }, ct));
+        var stored = await uow.RecordReceivedAsync(submissionId, request.Jurisdiction, processId, request.CanonicalContent, request.ContentHash,
+            request.Signature, request.PublicKey, $"MEF-{uow.Now:yyyyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(5))}", ct);
         if (!string.Equals(stored.ContentHash, request.ContentHash, StringComparison.OrdinalIgnoreCase))
         {
             throw new ConflictException("submission_id", "A different document was already received under this submission id");
@@ -57,7 +49,7 @@ public sealed class MinistryIntakeService(UnitOfWorkFactory db) : MinistryIntake
         return new SubmitReply
         {
             Receipt = stored.Receipt,
-            ReceivedAt = new DateTimeOffset(stored.ReceivedAt, TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture),
+            ReceivedAt = stored.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
             Status = "Received",
         };
     }

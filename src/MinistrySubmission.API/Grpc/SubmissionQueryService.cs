@@ -22,12 +22,12 @@ public sealed class SubmissionQueryService(UnitOfWorkFactory db) : SubmissionQue
             SubmissionId = s.SubmissionId.ToString(),
             ProcessId = s.ProcessId.ToString(),
             Jurisdiction = s.Jurisdiction,
-            Status = s.Status,
+            Status = s.Status.ToString(),
             ContentHash = s.ContentHash,
             IntakeReceipt = s.IntakeReceipt ?? "",
             TotalCost = s.TotalCost.ToString("0.00", CultureInfo.InvariantCulture),
         };
-        reply.Projects.AddRange(s.Projects.Select(p => new SubmittedProject { ProposalId = p.ProposalId.ToString(), Title = p.Title, Cost = p.Cost, Rank = p.Rank }));
+        reply.Projects.AddRange(s.Projects.Select(p => new SubmittedProject { ProposalId = p.ProposalId.ToString(), Title = p.Title, Cost = p.Cost.ToString("0.00", CultureInfo.InvariantCulture), Rank = p.Rank }));
         return reply;
     }
 }

@@ -1,10 +1,9 @@
-using Dapper;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Outbox;
 using PBServices.BuildingBlocks.Security;
-using PBServices.Contracts.IntegrationEvents;
+using PBServices.BuildingBlocks.Telemetry;
 using PBServices.Grpc.Ministry;
 using PBServices.MinistrySubmission.Domain;
 
@@ -57,18 +56,19 @@ public sealed class SubmissionDeliverer(
     public async Task<bool> DeliverNextAsync(CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
-        var s = await uow.Connection.QuerySingleOrDefaultAsync<Due>(uow.Command(
-            """
-            SELECT id, process_id AS ProcessId, jurisdiction, canonical_content AS CanonicalContent, content_hash AS ContentHash,
-                   signature, public_key AS PublicKey, attempts
-            FROM submissions WHERE status = 'Pending' AND next_attempt_at <= @now
-            ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            """, new { now = uow.Now }, ct));
+        Submission? s;
+        using (TraceContext.QuietPoll())
+        {
+            s = await uow.ClaimNextDueAsync(ct);
+        }
         if (s is null)
         {
             return false;
         }
 
+        // The delivery continues the trace of the formalization that produced the package.
+        using var activity = TraceContext.Continue("submission deliver", s.TraceParent, s.TraceState, System.Diagnostics.ActivityKind.Producer);
+        activity?.SetTag("pb.submission.id", s.Id);
         // The intake checks that the caller acts for the submission's jurisdiction.
         var headers = new Metadata { { "authorization", $"Bearer {tokens.Issue("ministry-submission", [Roles.ProcessAdmin], s.Jurisdiction, TimeSpan.FromMinutes(5))}" } };
         try
@@ -84,31 +84,22 @@ public sealed class SubmissionDeliverer(
                 PublicKey = s.PublicKey,
             }, headers, deadline: DateTime.UtcNow.Add(options.Value.CallTimeout), cancellationToken: ct);
 
-            await uow.Connection.ExecuteAsync(uow.Command(
-                "UPDATE submissions SET status = 'Delivered', intake_receipt = @receipt, delivered_at = @now, attempts = attempts + 1, last_error = NULL WHERE id = @id",
-                new { id = s.Id, receipt = reply.Receipt, now = uow.Now }, ct));
-            uow.Publish(new SubmissionAccepted { ProcessId = s.ProcessId, Jurisdiction = s.Jurisdiction, SubmissionId = s.Id, ContentHash = s.ContentHash, IntakeReceipt = reply.Receipt });
+            uow.Publish(s.Delivered(reply.Receipt));
             logger.LogInformation("Submission {SubmissionId} delivered; receipt {Receipt}", s.Id, reply.Receipt);
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.PermissionDenied)
         {
-            await uow.Connection.ExecuteAsync(uow.Command(
-                "UPDATE submissions SET status = 'Rejected', attempts = attempts + 1, last_error = @error WHERE id = @id",
-                new { id = s.Id, error = e.Status.Detail }, ct));
-            uow.Publish(new SubmissionRejected { ProcessId = s.ProcessId, Jurisdiction = s.Jurisdiction, SubmissionId = s.Id, Reason = e.Status.Detail });
+            uow.Publish(s.Rejected(e.Status.Detail));
             logger.LogWarning("Submission {SubmissionId} refused by the intake: {Reason}", s.Id, e.Status.Detail);
         }
         catch (Exception e) when (e is RpcException or HttpRequestException && !ct.IsCancellationRequested)
         {
-            var backoff = TimeSpan.FromSeconds(Math.Min(options.Value.MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(s.Attempts, 16))));
-            await uow.Connection.ExecuteAsync(uow.Command(
-                "UPDATE submissions SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next WHERE id = @id",
-                new { id = s.Id, error = e.Message, next = uow.Now + backoff }, ct));
-            logger.LogWarning(e, "Submission {SubmissionId} not delivered (attempt {Attempt}); retrying in {Backoff}", s.Id, s.Attempts + 1, backoff);
+            var backoff = s.RetryLater(e.Message, uow.Now, options.Value.MaxBackoff);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            logger.LogWarning(e, "Submission {SubmissionId} not delivered (attempt {Attempt}); retrying in {Backoff}", s.Id, s.Attempts, backoff);
         }
+        await uow.UpdateDeliveryAsync(s, ct);
         await uow.CommitAsync(ct);
         return true;
     }
-
-    private sealed record Due(Guid Id, Guid ProcessId, string Jurisdiction, string CanonicalContent, string ContentHash, string Signature, string PublicKey, int Attempts);
 }

@@ -28,6 +28,8 @@ internal static class SubmissionSchema
             delivered_at       timestamptz   NULL,
             created_at         timestamptz   NOT NULL
         );
+        -- The trace of the formalization that produced the package; its delivery continues it.
+        ALTER TABLE submissions ADD COLUMN IF NOT EXISTS trace_parent text NULL, ADD COLUMN IF NOT EXISTS trace_state text NULL;
         CREATE INDEX IF NOT EXISTS submissions_pending ON submissions (next_attempt_at) WHERE status = 'Pending';
 
         -- The Ministry side (MinistryIntake): what it received, verified, from every deployment.

@@ -1,6 +1,6 @@
-using Dapper;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Inbox;
+using PBServices.BuildingBlocks.Telemetry;
 using PBServices.Contracts.IntegrationEvents;
 using PBServices.MinistrySubmission.Domain;
 using PBServices.MinistrySubmission.Infrastructure;
@@ -15,16 +15,7 @@ public sealed class ListFormalizedHandler(UnitOfWorkFactory db, SigningKeyStore 
     {
         using var key = await keys.GetAsync(uow, ct);
         var package = SubmissionPackage.Build(Guid.CreateVersion7(uow.Now), e, key);
-        await uow.Connection.ExecuteAsync(uow.Command(
-            """
-            INSERT INTO submissions (id, process_id, list_id, jurisdiction, canonical_content, content_hash, signature, public_key, total_cost, status, next_attempt_at, created_at)
-            VALUES (@SubmissionId, @processId, @listId, @jurisdiction, @CanonicalContent, @ContentHash, @Signature, @PublicKey, @TotalCost, @status, @now, @now)
-            """,
-            new
-            {
-                package.SubmissionId, processId = e.ProcessId, listId = e.ListId, jurisdiction = e.Jurisdiction, package.CanonicalContent, package.ContentHash,
-                package.Signature, package.PublicKey, package.TotalCost, status = SubmissionStatus.Pending.ToString(), now = uow.Now,
-            }, ct));
-        delivery.Notify();
+        await uow.InsertSubmissionAsync(package, e.ProcessId, e.ListId, e.Jurisdiction, TraceContext.Current(), System.Diagnostics.Activity.Current?.TraceStateString, ct);
+        uow.AfterCommit(delivery.Notify);
     }
 }

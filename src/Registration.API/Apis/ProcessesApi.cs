@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Security;
-using PBServices.Contracts.IntegrationEvents;
+using PBServices.Contracts;
 using PBServices.Registration.Domain;
 using PBServices.Registration.Infrastructure;
 
@@ -24,7 +24,7 @@ public static class ProcessesApi
     }
 
     public sealed record OpenProcessRequest(string? Name, int FiscalYear, string? Level, decimal BudgetCeiling);
-    public sealed record ProcessResponse(Guid Id, string Jurisdiction, string Name, int FiscalYear, string Level, decimal BudgetCeiling, string Stage, int AccreditedAgents);
+    public sealed record ProcessResponse(Guid Id, string Jurisdiction, string Name, int FiscalYear, GovernmentLevel Level, decimal BudgetCeiling, Stage Stage, int AccreditedAgents);
     public sealed record AdvanceStageRequest(string? ToStage);
     public sealed record RegisterAgentRequest(string? FullName, string? Dni, string? Organisation);
     public sealed record AgentResponse(Guid Id, Guid ProcessId, string FullName, string Organisation, string Status);
@@ -32,18 +32,9 @@ public static class ProcessesApi
     private static async Task<Created<ProcessResponse>> OpenProcess(OpenProcessRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
-        var process = Process.Open(user.Jurisdiction(), request.Name, request.FiscalYear, request.Level, request.BudgetCeiling, uow.Now);
+        var (process, opened) = Process.Open(user.Jurisdiction(), request.Name, request.FiscalYear, request.Level, request.BudgetCeiling, uow.Now);
         await uow.InsertProcessAsync(process, ct);
-        uow.Publish(new ProcessOpened
-        {
-            ProcessId = process.Id,
-            Jurisdiction = process.Jurisdiction,
-            Name = process.Name,
-            FiscalYear = process.FiscalYear,
-            Level = process.Level.ToString(),
-            BudgetCeiling = process.BudgetCeiling,
-            Stage = process.Stage.ToString(),
-        });
+        uow.Publish(opened);
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/registration/processes/{process.Id}", ToResponse(process, 0));
     }
@@ -66,16 +57,16 @@ public static class ProcessesApi
 
     private static async Task<Ok<ProcessResponse>> AdvanceStage(Guid processId, AdvanceStageRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
-        if (!Enum.TryParse<Stage>(request.ToStage, ignoreCase: true, out var next) || !Enum.IsDefined(next))
+        if (!Stages.TryParse(request.ToStage, out var next))
         {
             throw new BuildingBlocks.Errors.DomainException("toStage", $"Unknown stage '{request.ToStage}'; stages are {string.Join(", ", Enum.GetNames<Stage>())}");
         }
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct, forUpdate: true);
         user.EnsureActsFor(process.Jurisdiction);
-        var from = process.AdvanceTo(next);
+        var advanced = process.AdvanceTo(next);
         await uow.UpdateStageAsync(process, ct);
-        uow.Publish(new StageAdvanced { ProcessId = process.Id, Jurisdiction = process.Jurisdiction, FromStage = from.ToString(), ToStage = next.ToString() });
+        uow.Publish(advanced);
         var accredited = await uow.CountAccreditedAsync(processId, ct);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(process, accredited));
@@ -97,22 +88,15 @@ public static class ProcessesApi
         var process = await uow.GetProcessAsync(processId, ct);
         user.EnsureActsFor(process.Jurisdiction);
         var agent = await uow.GetAgentAsync(processId, agentId, ct);
-        agent.Accredit();
+        var accredited = agent.Accredit(process);
         await uow.UpdateAgentStatusAsync(agent, ct);
-        uow.Publish(new AgentAccredited
-        {
-            ProcessId = processId,
-            Jurisdiction = process.Jurisdiction,
-            AgentId = agent.Id,
-            FullName = agent.FullName,
-            Organisation = agent.Organisation,
-        });
+        uow.Publish(accredited);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(agent));
     }
 
     private static ProcessResponse ToResponse(Process p, int accredited) =>
-        new(p.Id, p.Jurisdiction, p.Name, p.FiscalYear, p.Level.ToString().ToLowerInvariant(), p.BudgetCeiling, p.Stage.ToString(), accredited);
+        new(p.Id, p.Jurisdiction, p.Name, p.FiscalYear, p.Level, p.BudgetCeiling, p.Stage, accredited);
 
     private static AgentResponse ToResponse(ParticipatingAgent a) => new(a.Id, a.ProcessId, a.FullName, a.Organisation, a.Status.ToString());
 }

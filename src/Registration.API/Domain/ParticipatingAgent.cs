@@ -1,4 +1,7 @@
 using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.Processes;
+using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 
 namespace PBServices.Registration.Domain;
 
@@ -21,10 +24,7 @@ public sealed class ParticipatingAgent
 
     public static ParticipatingAgent Register(Process process, string? fullName, string? dni, string? organisation, DateTimeOffset now)
     {
-        if (process.Stage != Stage.Preparation)
-        {
-            throw new ConflictException("processId", $"Agents register during Preparation; the process is in {process.Stage}");
-        }
+        StageRule.Require(process.Stage, "Registration of participating agents", Stage.Preparation);
         var name = Guard.Text("fullName", fullName, 200);
         // The DNI (Documento Nacional de Identidad) is eight digits.
         if (dni is null || dni.Length != 8 || !dni.All(char.IsAsciiDigit))
@@ -43,13 +43,16 @@ public sealed class ParticipatingAgent
         };
     }
 
-    public void Accredit()
+    /// <summary>Accreditation closes with Preparation: the agents of Concertation are known before it opens.</summary>
+    public AgentAccredited Accredit(Process process)
     {
+        StageRule.Require(process.Stage, "Accreditation", Stage.Preparation);
         if (Status != AgentStatus.Registered)
         {
             throw new ConflictException("agentId", $"Only a registered agent can be accredited; this one is {Status}");
         }
         Status = AgentStatus.Accredited;
+        return new AgentAccredited { ProcessId = ProcessId, Jurisdiction = process.Jurisdiction, AgentId = Id, FullName = FullName, Organisation = Organisation };
     }
 
     public static ParticipatingAgent Restore(Guid id, Guid processId, string fullName, string dni, string organisation, string status) => new()

@@ -1,4 +1,6 @@
 using PBServices.BuildingBlocks.Errors;
+using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 
 namespace PBServices.Registration.Domain;
 
@@ -16,7 +18,8 @@ public sealed class Process
     public Stage Stage { get; private set; }
     public DateTimeOffset OpenedAt { get; private init; }
 
-    public static Process Open(string jurisdiction, string? name, int fiscalYear, string? level, decimal budgetCeiling, DateTimeOffset now)
+    /// <summary>Opens a process in Preparation; returns it with the event that tells the other services.</summary>
+    public static (Process Process, ProcessOpened Opened) Open(string jurisdiction, string? name, int fiscalYear, string? level, decimal budgetCeiling, DateTimeOffset now)
     {
         var trimmedName = Guard.Text("name", name, MaxNameLength);
         // PB is prepared the year before the budget it feeds.
@@ -24,15 +27,13 @@ public sealed class Process
         {
             throw new DomainException("fiscalYear", $"The fiscal year must be between {now.Year} and {now.Year + 2}");
         }
-        // By name only: Enum.TryParse also takes "1" or "district,region" and would store some other level.
-        if (!Enum.GetNames<GovernmentLevel>().Contains(level, StringComparer.OrdinalIgnoreCase)
-            || !Enum.TryParse<GovernmentLevel>(level, ignoreCase: true, out var parsedLevel))
+        if (!Stages.TryParseLevel(level, out var parsedLevel))
         {
             throw new DomainException("level", "The level must be district, province or region");
         }
         Guard.Soles("budgetCeiling", budgetCeiling);
 
-        return new Process
+        var process = new Process
         {
             Id = Guid.CreateVersion7(now),
             Jurisdiction = jurisdiction,
@@ -43,10 +44,20 @@ public sealed class Process
             Stage = Stage.Preparation,
             OpenedAt = now,
         };
+        return (process, new ProcessOpened
+        {
+            ProcessId = process.Id,
+            Jurisdiction = process.Jurisdiction,
+            Name = process.Name,
+            FiscalYear = process.FiscalYear,
+            Level = process.Level,
+            BudgetCeiling = process.BudgetCeiling,
+            Stage = process.Stage,
+        });
     }
 
     /// <summary>Stages advance one at a time, in order; a closed stage never reopens.</summary>
-    public Stage AdvanceTo(Stage next)
+    public StageAdvanced AdvanceTo(Stage next)
     {
         if (next != Stage + 1)
         {
@@ -54,7 +65,7 @@ public sealed class Process
         }
         var from = Stage;
         Stage = next;
-        return from;
+        return new StageAdvanced { ProcessId = Id, Jurisdiction = Jurisdiction, FromStage = from, ToStage = next };
     }
 
     public static Process Restore(Guid id, string jurisdiction, string name, int fiscalYear, string level, decimal budgetCeiling, string stage, DateTimeOffset openedAt) => new()

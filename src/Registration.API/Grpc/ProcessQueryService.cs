@@ -20,7 +20,7 @@ public sealed class ProcessQueryService(UnitOfWorkFactory db) : ProcessQuery.Pro
             Jurisdiction = p.Jurisdiction,
             Name = p.Name,
             FiscalYear = p.FiscalYear,
-            Level = p.Level.ToString().ToLowerInvariant(),
+            Level = p.Level.ToString(),
             Stage = p.Stage.ToString(),
             BudgetCeiling = p.BudgetCeiling.ToString(CultureInfo.InvariantCulture),
             AccreditedAgents = await uow.CountAccreditedAsync(id, context.CancellationToken),

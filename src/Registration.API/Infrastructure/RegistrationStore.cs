@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
+using PBServices.Contracts;
 using PBServices.Registration.Domain;
 
 namespace PBServices.Registration.Infrastructure;

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Security;
-using PBServices.Contracts.IntegrationEvents;
+using PBServices.BuildingBlocks.Processes;
 using PBServices.TechnicalAssessment.Infrastructure;
 using DomainAssessment = PBServices.TechnicalAssessment.Domain.TechnicalAssessment;
 
@@ -42,18 +42,10 @@ public static class AssessmentsApi
         await using var uow = await db.BeginAsync(ct);
         var a = await uow.GetByProposalAsync(proposalId, ct, forUpdate: true);
         user.EnsureActsFor(a.Jurisdiction);
-        a.Recommend(r.Viable, r.Score, r.Reasons, user.Identity?.Name ?? "unknown");
+        var process = await uow.GetProcessStageAsync(a.ProcessId, ct);
+        var completed = a.Recommend(process, r.Viable, r.Score, r.Reasons, user.Identity?.Name ?? "unknown");
         await uow.CompleteAsync(a, ct);
-        uow.Publish(new AssessmentCompleted
-        {
-            ProcessId = a.ProcessId,
-            Jurisdiction = a.Jurisdiction,
-            AssessmentId = a.Id,
-            ProposalId = a.ProposalId,
-            Viable = a.Viable!.Value,
-            Score = a.Score!.Value,
-            Reasons = a.Reasons!,
-        });
+        uow.Publish(completed);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(a));
     }

@@ -1,4 +1,7 @@
 using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.Processes;
+using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 
 namespace PBServices.TechnicalAssessment.Domain;
 
@@ -25,12 +28,17 @@ public sealed class TechnicalAssessment
     public string? Reasons { get; private set; }
     public string? Assessor { get; private set; }
 
-    public static TechnicalAssessment Queue(Guid proposalId, Guid processId, string jurisdiction, string title, decimal cost, DateTimeOffset now) =>
-        new() { Id = Guid.CreateVersion7(now), ProposalId = proposalId, ProcessId = processId, Jurisdiction = jurisdiction, Title = title, Cost = cost, Status = AssessmentStatus.Pending };
+    /// <summary>Every submitted proposal enters the technical team's queue.</summary>
+    public static TechnicalAssessment Queue(ProposalSubmitted e, DateTimeOffset now) =>
+        new() { Id = Guid.CreateVersion7(now), ProposalId = e.ProposalId, ProcessId = e.ProcessId, Jurisdiction = e.Jurisdiction, Title = e.Title, Cost = e.Cost, Status = AssessmentStatus.Pending };
 
-    /// <summary>A recommendation is final: the reasons are published beside the results, so it is never silently replaced.</summary>
-    public void Recommend(bool viable, decimal score, string? reasons, string assessor)
+    /// <summary>
+    /// A recommendation is final: the reasons are published beside the results, so it is never silently replaced.
+    /// The technical team assesses during Concertation, before the agents prioritise.
+    /// </summary>
+    public AssessmentCompleted Recommend(ProcessStage process, bool viable, decimal score, string? reasons, string assessor)
     {
+        StageRule.Require(process.Stage, "Technical assessment", Stage.Concertation);
         if (Status == AssessmentStatus.Completed)
         {
             throw new ConflictException("proposalId", "This proposal has already been assessed");
@@ -50,6 +58,16 @@ public sealed class TechnicalAssessment
         Score = score;
         Reasons = stated;
         Assessor = assessor;
+        return new AssessmentCompleted
+        {
+            ProcessId = ProcessId,
+            Jurisdiction = Jurisdiction,
+            AssessmentId = Id,
+            ProposalId = ProposalId,
+            Viable = viable,
+            Score = score,
+            Reasons = stated,
+        };
     }
 
     public static TechnicalAssessment Restore(Guid id, Guid proposalId, Guid processId, string jurisdiction, string title, decimal cost,

@@ -10,5 +10,5 @@ namespace PBServices.TechnicalAssessment.IntegrationEvents;
 public sealed class ProposalSubmittedHandler(UnitOfWorkFactory db, ILogger<ProposalSubmittedHandler> logger) : IdempotentConsumer<ProposalSubmitted>(db, logger)
 {
     protected override Task HandleAsync(ProposalSubmitted e, UnitOfWork uow, CancellationToken ct) =>
-        uow.InsertAsync(DomainAssessment.Queue(e.ProposalId, e.ProcessId, e.Jurisdiction, e.Title, e.Cost, uow.Now), ct);
+        uow.InsertAsync(DomainAssessment.Queue(e, uow.Now), ct);
 }

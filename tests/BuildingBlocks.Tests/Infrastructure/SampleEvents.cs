@@ -1,3 +1,4 @@
+using PBServices.Contracts;
 using PBServices.Contracts.IntegrationEvents;
 
 namespace PBServices.BuildingBlocks.Tests.Infrastructure;
@@ -11,8 +12,8 @@ internal static class SampleEvents
         ProcessId = Guid.NewGuid(),
         Name = name,
         FiscalYear = 2027,
-        Level = "District",
+        Level = GovernmentLevel.District,
         BudgetCeiling = 2_500_000m,
-        Stage = "Preparation",
+        Stage = Stage.Preparation,
     };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PBServices.BuildingBlocks.Errors;
+using PBServices.Contracts;
 using PBServices.Deliberation.Domain;
 
 namespace PBServices.UnitTests.Deliberation;
@@ -7,17 +8,17 @@ namespace PBServices.UnitTests.Deliberation;
 public sealed class ProposalTests
 {
     private static readonly DateTimeOffset Now = new(2025, 4, 2, 15, 0, 0, TimeSpan.Zero);
-    private static readonly ProcessCopy Process = new(Guid.CreateVersion7(), "150122", "PP 2026", 2026, "District", 500_000m, "Concertation");
+    private static readonly ProcessCopy Process = new(Guid.CreateVersion7(), "150122", "PP 2026", 2026, GovernmentLevel.District, 500_000m, Stage.Concertation);
     private static readonly AgentCopy Agent = new(Guid.CreateVersion7(), Process.Id, "Rosa Quispe Mamani");
 
     private static Proposal Submit(ProcessCopy? process = null, string? title = "Pistas y veredas del jirón Ayacucho",
         string? description = "Pavimentación de 400 m con veredas y drenaje pluvial", decimal cost = 180_000m, string? location = "Jr. Ayacucho, cuadras 1-4",
         int beneficiaries = 1200, string? planObjective = "OE2: Mejorar la transitabilidad urbana") =>
-        Proposal.Submit(process ?? Process, Agent, Agent.AgentId, title, description, cost, location, beneficiaries, planObjective, Now);
+        Proposal.Submit(process ?? Process, Agent, Agent.AgentId, title, description, cost, location, beneficiaries, planObjective, Now).Proposal;
 
     /// <summary>As the endpoint does: <paramref name="accredited"/> is the accredited agent found for the id, if any.</summary>
     private static Proposal SubmitAs(Guid agentId, AgentCopy? accredited) =>
-        Proposal.Submit(Process, accredited, agentId, "Losa deportiva", "Losa multiuso con graderías", 90_000m, "AA.HH. Villa Sol", 300, "OE4", Now);
+        Proposal.Submit(Process, accredited, agentId, "Losa deportiva", "Losa multiuso con graderías", 90_000m, "AA.HH. Villa Sol", 300, "OE4", Now).Proposal;
 
     [Fact]
     public void An_accredited_agent_submits_a_proposal_that_waits_for_assessment()
@@ -48,22 +49,27 @@ public sealed class ProposalTests
     }
 
     [Fact]
-    public void Proposals_are_received_in_preparation_and_concertation()
+    public void Proposals_are_received_in_concertation_and_announced_to_the_technical_team()
     {
-        Assert.Equal(ProposalStatus.Submitted, Submit(process: Process with { Stage = "Preparation" }).Status);
-        Assert.Equal(ProposalStatus.Submitted, Submit(process: Process with { Stage = "Concertation" }).Status);
+        var (proposal, submitted) = Proposal.Submit(Process, Agent, Agent.AgentId, "Losa deportiva", "Losa multiuso", 90_000m, "AA.HH. Villa Sol", 300, "OE4", Now);
+
+        Assert.Equal(ProposalStatus.Submitted, proposal.Status);
+        Assert.Equal(proposal.Id, submitted.ProposalId);
+        Assert.Equal(Process.Jurisdiction, submitted.Jurisdiction);
+        Assert.Equal(90_000m, submitted.Cost);
     }
 
     [Theory]
-    [InlineData("Coordination")]
-    [InlineData("Formalization")]
-    [InlineData("Oversight")]
-    public void Proposals_are_refused_after_concertation(string stage)
+    [InlineData(Stage.Preparation)]
+    [InlineData(Stage.Coordination)]
+    [InlineData(Stage.Formalization)]
+    [InlineData(Stage.Oversight)]
+    public void Proposals_are_refused_outside_concertation(Stage stage)
     {
         var e = Assert.Throws<ConflictException>(() => Submit(process: Process with { Stage = stage }));
 
-        Assert.Equal("processId", e.Field);
-        Assert.Contains(stage, e.Message);
+        Assert.Equal("stage", e.Field);
+        Assert.Contains($"the process is in {stage}", e.Message);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using PBServices.Contracts;
 using PBServices.Contracts.IntegrationEvents;
 using PBServices.MinistrySubmission.Domain;
 
@@ -14,12 +15,12 @@ public sealed class SubmissionPackageTests : IDisposable
 
     public void Dispose() => _key.Dispose();
 
-    private static ListFormalized List(params FormalizedProject[] projects) => new()
+    private static ListFormalized List(params ListedProject[] projects) => new()
     {
         Jurisdiction = "150122",
         ProcessId = Guid.Parse("0197a1b2-0000-7000-8000-0000000000aa"),
         ListId = Guid.Parse("0197a1b2-0000-7000-8000-0000000000bb"),
-        Level = "District",
+        Level = GovernmentLevel.District,
         FiscalYear = 2026,
         BudgetCeiling = 1_000_000m,
         ActaReference = "Acta N° 012-2025-MDM",
@@ -27,9 +28,9 @@ public sealed class SubmissionPackageTests : IDisposable
         Projects = projects,
     };
 
-    private static readonly FormalizedProject School = new() { ProposalId = Guid.Parse("0197a1b2-0000-7000-8000-000000000101"), Title = "Aulas I.E. 3045", Cost = 600_000m, Rank = 1 };
-    private static readonly FormalizedProject Water = new() { ProposalId = Guid.Parse("0197a1b2-0000-7000-8000-000000000102"), Title = "Agua potable", Cost = 300_000.5m, Rank = 2 };
-    private static readonly FormalizedProject Lights = new() { ProposalId = Guid.Parse("0197a1b2-0000-7000-8000-000000000103"), Title = "Alumbrado", Cost = 99_999m, Rank = 3 };
+    private static readonly ListedProject School = new(Guid.Parse("0197a1b2-0000-7000-8000-000000000101"), "Aulas I.E. 3045", 600_000m, 80m, 1);
+    private static readonly ListedProject Water = new(Guid.Parse("0197a1b2-0000-7000-8000-000000000102"), "Agua potable", 300_000.5m, 80m, 2);
+    private static readonly ListedProject Lights = new(Guid.Parse("0197a1b2-0000-7000-8000-000000000103"), "Alumbrado", 99_999m, 80m, 3);
 
     private SubmissionPackage Build() => SubmissionPackage.Build(SubmissionId, List(School, Water, Lights), _key);
 

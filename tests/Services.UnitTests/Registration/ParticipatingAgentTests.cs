@@ -1,4 +1,5 @@
 using PBServices.BuildingBlocks.Errors;
+using PBServices.Contracts;
 using PBServices.Registration.Domain;
 
 namespace PBServices.UnitTests.Registration;
@@ -7,7 +8,7 @@ public sealed class ParticipatingAgentTests
 {
     private static readonly DateTimeOffset Now = new(2025, 3, 10, 9, 0, 0, TimeSpan.Zero);
 
-    private static Process OpenProcess() => Process.Open("150122", "PP 2026", 2026, "district", 1_000_000m, Now);
+    private static Process OpenProcess() => Process.Open("150122", "PP 2026", 2026, "district", 1_000_000m, Now).Process;
 
     private static ParticipatingAgent Register(Process process, string? fullName = "Rosa Quispe Mamani", string? dni = "40123456",
         string? organisation = "Junta vecinal Santa Cruz") =>
@@ -35,8 +36,8 @@ public sealed class ParticipatingAgentTests
 
         var e = Assert.Throws<ConflictException>(() => Register(process));
 
-        Assert.Equal("processId", e.Field);
-        Assert.Contains("Concertation", e.Message);
+        Assert.Equal("stage", e.Field);
+        Assert.Contains("the process is in Concertation", e.Message);
     }
 
     [Theory]
@@ -69,20 +70,24 @@ public sealed class ParticipatingAgentTests
     [Fact]
     public void A_registered_agent_is_accredited()
     {
-        var agent = Register(OpenProcess());
+        var process = OpenProcess();
+        var agent = Register(process);
 
-        agent.Accredit();
+        var accredited = agent.Accredit(process);
 
         Assert.Equal(AgentStatus.Accredited, agent.Status);
+        Assert.Equal(agent.Id, accredited.AgentId);
+        Assert.Equal(process.Jurisdiction, accredited.Jurisdiction);
     }
 
     [Fact]
     public void An_agent_is_accredited_only_once()
     {
-        var agent = Register(OpenProcess());
-        agent.Accredit();
+        var process = OpenProcess();
+        var agent = Register(process);
+        agent.Accredit(process);
 
-        var e = Assert.Throws<ConflictException>(agent.Accredit);
+        var e = Assert.Throws<ConflictException>(() => agent.Accredit(process));
 
         Assert.Equal("agentId", e.Field);
         Assert.Contains("Accredited", e.Message);
@@ -93,9 +98,22 @@ public sealed class ParticipatingAgentTests
     {
         var agent = ParticipatingAgent.Restore(Guid.CreateVersion7(), Guid.CreateVersion7(), "Rosa Quispe Mamani", "40123456", "Junta vecinal", "Revoked");
 
-        var e = Assert.Throws<ConflictException>(agent.Accredit);
+        var e = Assert.Throws<ConflictException>(() => agent.Accredit(OpenProcess()));
 
         Assert.Equal("agentId", e.Field);
         Assert.Equal(AgentStatus.Revoked, agent.Status);
+    }
+
+    [Fact]
+    public void Accreditation_closes_when_preparation_ends()
+    {
+        var process = OpenProcess();
+        var agent = Register(process);
+        process.AdvanceTo(Stage.Concertation);
+
+        var e = Assert.Throws<ConflictException>(() => agent.Accredit(process));
+
+        Assert.Equal("stage", e.Field);
+        Assert.Equal(AgentStatus.Registered, agent.Status);
     }
 }

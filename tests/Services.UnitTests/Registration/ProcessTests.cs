@@ -1,4 +1,5 @@
 using PBServices.BuildingBlocks.Errors;
+using PBServices.Contracts;
 using PBServices.Registration.Domain;
 
 namespace PBServices.UnitTests.Registration;
@@ -9,7 +10,7 @@ public sealed class ProcessTests
 
     private static Process Open(string? name = "PP 2026 Distrito de Miraflores", int fiscalYear = 2026, string? level = "district",
         decimal ceiling = 1_500_000m) =>
-        Process.Open("150122", name, fiscalYear, level, ceiling, Now);
+        Process.Open("150122", name, fiscalYear, level, ceiling, Now).Process;
 
     [Fact]
     public void A_valid_process_opens_in_preparation_with_its_details()
@@ -95,8 +96,9 @@ public sealed class ProcessTests
 
         foreach (var next in new[] { Stage.Concertation, Stage.Coordination, Stage.Formalization, Stage.Submission, Stage.Oversight })
         {
-            var from = process.AdvanceTo(next);
-            Assert.Equal(next - 1, from);
+            var advanced = process.AdvanceTo(next);
+            Assert.Equal(next - 1, advanced.FromStage);
+            Assert.Equal(next, advanced.ToStage);
             reached.Add(process.Stage);
         }
 

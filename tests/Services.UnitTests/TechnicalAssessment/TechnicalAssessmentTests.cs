@@ -1,5 +1,8 @@
 using System.Globalization;
 using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.Processes;
+using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 using PBServices.TechnicalAssessment.Domain;
 using Assessment = PBServices.TechnicalAssessment.Domain.TechnicalAssessment;
 
@@ -9,8 +12,14 @@ public sealed class TechnicalAssessmentTests
 {
     private static readonly DateTimeOffset Now = new(2025, 5, 20, 10, 0, 0, TimeSpan.Zero);
 
-    private static Assessment Queued() =>
-        Assessment.Queue(Guid.CreateVersion7(), Guid.CreateVersion7(), "150122", "Pistas y veredas", 180_000m, Now);
+    private static readonly Guid ProcessId = Guid.CreateVersion7();
+    private static readonly ProcessStage InConcertation = new(ProcessId, "150122", Stage.Concertation);
+
+    private static Assessment Queued() => Assessment.Queue(new ProposalSubmitted
+    {
+        ProcessId = ProcessId, Jurisdiction = "150122", ProposalId = Guid.CreateVersion7(), AgentId = Guid.CreateVersion7(), Title = "Pistas y veredas",
+        Description = "Pavimentación de 400 m", Cost = 180_000m, Location = "Jr. Ayacucho", Beneficiaries = 1200, PlanObjective = "OE2",
+    }, Now);
 
     [Fact]
     public void A_queued_proposal_waits_for_the_technical_team()
@@ -27,7 +36,11 @@ public sealed class TechnicalAssessmentTests
     {
         var assessment = Queued();
 
-        assessment.Recommend(viable: true, score: 87.25m, reasons: "  Cuenta con expediente técnico y brecha priorizada  ", assessor: "ing.torres");
+        var completed = assessment.Recommend(InConcertation, viable: true, score: 87.25m, reasons: "  Cuenta con expediente técnico y brecha priorizada  ", assessor: "ing.torres");
+
+        Assert.Equal(assessment.ProposalId, completed.ProposalId);
+        Assert.True(completed.Viable);
+        Assert.Equal(87.25m, completed.Score);
 
         Assert.Equal(AssessmentStatus.Completed, assessment.Status);
         Assert.True(assessment.Viable);
@@ -43,7 +56,7 @@ public sealed class TechnicalAssessmentTests
     public void Scores_from_0_to_100_are_accepted(string score)
     {
         var assessment = Queued();
-        assessment.Recommend(true, decimal.Parse(score, CultureInfo.InvariantCulture), "Viable", "ing.torres");
+        assessment.Recommend(InConcertation, true, decimal.Parse(score, CultureInfo.InvariantCulture), "Viable", "ing.torres");
         Assert.Equal(decimal.Parse(score, CultureInfo.InvariantCulture), assessment.Score);
     }
 
@@ -55,7 +68,7 @@ public sealed class TechnicalAssessmentTests
     {
         var assessment = Queued();
 
-        var e = Assert.Throws<DomainException>(() => assessment.Recommend(true, decimal.Parse(score, CultureInfo.InvariantCulture), "Viable", "ing.torres"));
+        var e = Assert.Throws<DomainException>(() => assessment.Recommend(InConcertation, true, decimal.Parse(score, CultureInfo.InvariantCulture), "Viable", "ing.torres"));
 
         Assert.Equal("score", e.Field);
         Assert.Equal(AssessmentStatus.Pending, assessment.Status);
@@ -69,7 +82,7 @@ public sealed class TechnicalAssessmentTests
     {
         var assessment = Queued();
 
-        var e = Assert.Throws<DomainException>(() => assessment.Recommend(false, 0m, reasons, "ing.torres"));
+        var e = Assert.Throws<DomainException>(() => assessment.Recommend(InConcertation, false, 0m, reasons, "ing.torres"));
 
         Assert.Equal("reasons", e.Field);
         Assert.Equal(AssessmentStatus.Pending, assessment.Status);
@@ -80,10 +93,10 @@ public sealed class TechnicalAssessmentTests
     {
         var assessment = Queued();
 
-        var e = Assert.Throws<DomainException>(() => assessment.Recommend(false, 40m, "Sin saneamiento físico-legal del terreno", "ing.torres"));
+        var e = Assert.Throws<DomainException>(() => assessment.Recommend(InConcertation, false, 40m, "Sin saneamiento físico-legal del terreno", "ing.torres"));
 
         Assert.Equal("score", e.Field);
-        assessment.Recommend(false, 0m, "Sin saneamiento físico-legal del terreno", "ing.torres");
+        assessment.Recommend(InConcertation, false, 0m, "Sin saneamiento físico-legal del terreno", "ing.torres");
         Assert.False(assessment.Viable);
     }
 
@@ -91,13 +104,28 @@ public sealed class TechnicalAssessmentTests
     public void A_second_recommendation_is_refused_and_the_first_stands()
     {
         var assessment = Queued();
-        assessment.Recommend(true, 72m, "Viable", "ing.torres");
+        assessment.Recommend(InConcertation, true, 72m, "Viable", "ing.torres");
 
-        var e = Assert.Throws<ConflictException>(() => assessment.Recommend(false, 0m, "Cambio de opinión", "ing.rojas"));
+        var e = Assert.Throws<ConflictException>(() => assessment.Recommend(InConcertation, false, 0m, "Cambio de opinión", "ing.rojas"));
 
         Assert.Equal("proposalId", e.Field);
         Assert.True(assessment.Viable);
         Assert.Equal(72m, assessment.Score);
         Assert.Equal("ing.torres", assessment.Assessor);
+    }
+
+    [Theory]
+    [InlineData(Stage.Preparation)]
+    [InlineData(Stage.Coordination)]
+    [InlineData(Stage.Submission)]
+    public void The_technical_team_assesses_only_in_Concertation(Stage stage)
+    {
+        var assessment = Queued();
+
+        var e = Assert.Throws<ConflictException>(() => assessment.Recommend(InConcertation with { Stage = stage }, true, 72m, "Viable", "ing.torres"));
+
+        Assert.Equal("stage", e.Field);
+        Assert.Contains($"the process is in {stage}", e.Message);
+        Assert.Equal(AssessmentStatus.Pending, assessment.Status);
     }
 }

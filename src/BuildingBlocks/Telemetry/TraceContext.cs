@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using OpenTelemetry;
+
+namespace PBServices.BuildingBlocks.Telemetry;
+
+/// <summary>
+/// Carries a user action's W3C trace context across work that is stored and picked up later (the outbox,
+/// the submission queue), so one action stays one trace; and keeps background polls out of the traces.
+/// </summary>
+public static class TraceContext
+{
+    public static readonly ActivitySource Source = new("PBServices.BuildingBlocks");
+
+    /// <summary>The current W3C traceparent, to store beside work that another process will continue.</summary>
+    public static string? Current() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } a ? a.Id : null;
+
+    /// <summary>
+    /// Starts the span that continues stored work under the trace that wrote it; a row stored without a
+    /// context starts a trace of its own.
+    /// </summary>
+    public static Activity? Continue(string name, string? traceParent, string? traceState, ActivityKind kind = ActivityKind.Internal) =>
+        ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent)
+            ? Source.StartActivity(name, kind, parent)
+            : Source.StartActivity(name, kind);
+
+    /// <summary>
+    /// Suppresses instrumentation for a background poll: a poll that finds nothing is no user action, and
+    /// recorded it would fill the trace view with one-span database traces every second.
+    /// </summary>
+    public static IDisposable QuietPoll() => SuppressInstrumentationScope.Begin();
+}
