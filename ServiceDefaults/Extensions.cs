@@ -49,6 +49,8 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter("MassTransit", "Npgsql"))
             .WithTracing(tracing => tracing
+                // A span whose parent was filtered out (a health probe's database check) is not recorded either.
+                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(ExtraTraceSources)
                 .AddAspNetCoreInstrumentation(o =>

@@ -24,6 +24,8 @@ public static class ServiceExtensions
 
         builder.AddPbAuthentication();
         builder.Services.AddProblemDetails();
+        // Every enum an API answers with is spelled by name, as in the events and the signed documents.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         // Unreadable bodies and parameters surface as exceptions, so the problem details say what was wrong.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -72,6 +72,10 @@ foreach (var (name, dni, organisation) in agents)
     Console.WriteLine($"Accredited {name} ({organisation})");
 }
 
+// The accredited list closes Preparation; the workshops of Concertation take the proposals.
+await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/stage", new { toStage = "Concertation" }), HttpStatusCode.OK);
+Console.WriteLine("Preparation closed with three accredited agents; the process is in Concertation.");
+
 (string Title, decimal Cost, int Beneficiaries, decimal Score)[] proposals =
 [
     ("Ampliación de agua potable en Pampa Inalámbrica", 1_200_000m, 4800, 88m),
@@ -99,5 +103,5 @@ foreach (var (id, score) in proposalIds)
         new { viable = true, score, reasons = "Viable: competencia provincial, costos de referencia verificados" }), HttpStatusCode.OK);
 }
 Console.WriteLine("The technical team assessed every proposal.");
-Console.WriteLine($"Demo loaded. Next: prioritise the list (POST /api/deliberation/processes/{processId}/prioritized-list as process-admin); see README.");
+Console.WriteLine($"Demo loaded, in Concertation. Next: prioritise the list (POST /api/deliberation/processes/{processId}/prioritized-list as process-admin), then advance the stages; see README.");
 return 0;

@@ -67,6 +67,7 @@ public sealed class FailureRecoveryTests(SystemFixture system)
         var agent = (await (await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/agents",
             new { fullName = "Luz Condori", dni = "41234567", organisation = "Comité de Vaso de Leche" }, ct)).Content.ReadFromJsonAsync<AgentDto>(ct))!;
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/registration/processes/{process.Id}/agents/{agent.Id}/accreditation", null, ct)).StatusCode);
+        await ProcessSteps.AdvanceAsync(admin, process.Id, "Concertation", ct);
         var agentClient = system.As(await system.TokenAsync("agent", jurisdiction, agent.Id.ToString()));
 
         // A first proposal, retried until accepted, proves deliberation knows the process and the agent.

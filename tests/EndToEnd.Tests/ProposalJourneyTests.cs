@@ -36,6 +36,8 @@ public sealed class ProposalJourneyTests(SystemFixture system)
         var agent = (await registered.Content.ReadFromJsonAsync<AgentDto>(ct))!;
         var accredited = await admin.PostAsync($"/api/registration/processes/{process.Id}/agents/{agent.Id}/accreditation", null, ct);
         Assert.Equal(HttpStatusCode.OK, accredited.StatusCode);
+        // Preparation closes with the accredited list; Concertation opens for proposals.
+        await ProcessSteps.AdvanceAsync(admin, process.Id, "Concertation", ct);
 
         // Deliberation learns of the process and the accreditation from events, then takes proposals.
         var agentClient = system.As(await system.TokenAsync("agent", Jurisdiction, agent.Id.ToString()));
@@ -81,7 +83,9 @@ public sealed class ProposalJourneyTests(SystemFixture system)
         Assert.Equal(["Pistas y veredas El Algarrobal", "Posta médica Miramar"], list.Projects.Select(p => p.Title));
         Assert.Equal(800_000m, list.TotalCost);
 
-        // Coordination receives the list; the council formalizes it.
+        // Coordination receives the list; the levels coordinate; the council formalizes it in Formalization.
+        await ProcessSteps.AdvanceAsync(admin, process.Id, "Coordination", ct);
+        await ProcessSteps.AdvanceAsync(admin, process.Id, "Formalization", ct);
         var council = system.As(await system.TokenAsync("council", Jurisdiction, "concejo-ilo"));
         var formalized = await Eventually.Get(async () =>
         {
@@ -90,7 +94,8 @@ public sealed class ProposalJourneyTests(SystemFixture system)
         }, "coordination to receive and formalize the list");
         Assert.Equal("Formalized", formalized.Status);
 
-        // Ministry submission builds, signs and delivers; the status is queryable.
+        // The signed package waits for the Submission stage; then it is delivered and the status is queryable.
+        await ProcessSteps.AdvanceAsync(admin, process.Id, "Submission", ct);
         var submission = await Eventually.Get(async () =>
         {
             var r = await admin.GetAsync($"/api/submissions/processes/{process.Id}", ct);
@@ -115,6 +120,7 @@ public sealed class ProposalJourneyTests(SystemFixture system)
         Assert.Equal(process.Id, content.RootElement.GetProperty("processId").GetGuid());
         var sent = content.RootElement.GetProperty("projects").EnumerateArray()
             .Select(p => (Id: p.GetProperty("proposalId").GetGuid(), Cost: p.GetProperty("cost").GetString()!, Rank: p.GetProperty("rank").GetInt32())).ToList();
+        Assert.Equal("Province", content.RootElement.GetProperty("level").GetString());
         Assert.Equal(list.Projects.Select(p => (p.ProposalId, p.Cost.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), p.Rank)), sent);
 
         // An integrator, with client credentials, reads the same status over gRPC through the gateway.

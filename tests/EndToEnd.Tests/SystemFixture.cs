@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Grpc.Net.Client;
+using PBServices.EndToEnd.Tests.Telemetry;
 
 [assembly: AssemblyFixture(typeof(PBServices.EndToEnd.Tests.SystemFixture))]
 
@@ -22,6 +23,8 @@ public sealed class SystemFixture : IAsyncLifetime
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started");
+    /// <summary>What the services exported as traces, as the dashboard would show them.</summary>
+    public TelemetryReceiver Telemetry { get; private set; } = null!;
     public HttpClient Gateway { get; private set; } = null!;
     public GrpcChannel GatewayGrpc { get; private set; } = null!;
 
@@ -34,6 +37,16 @@ public sealed class SystemFixture : IAsyncLifetime
             "--PB:Demo=false",
             $"--PB:GatewayPermitsPerMinute={PermitsPerMinute}",
         ], TestContext.Current.CancellationToken);
+        Telemetry = await TelemetryReceiver.StartAsync();
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            // Added after the AppHost's own OTLP settings, so these win: every service exports here.
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Telemetry.Endpoint)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "500")
+                .WithEnvironment("OTEL_TRACES_SAMPLER", "always_on");
+        }
         _app = await builder.BuildAsync(TestContext.Current.CancellationToken);
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await _app.StartAsync(startup.Token);
@@ -52,6 +65,10 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+        if (Telemetry is not null)
+        {
+            await Telemetry.DisposeAsync();
         }
         try
         {

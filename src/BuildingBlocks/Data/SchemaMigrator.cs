@@ -20,7 +20,11 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ServiceSchema sc
         {
             try
             {
-                await ApplyAsync(cancellationToken);
+                // Start-up DDL is no user action: kept out of the traces, like the background polls.
+                using (Telemetry.TraceContext.QuietPoll())
+                {
+                    await ApplyAsync(cancellationToken);
+                }
                 return;
             }
             catch (NpgsqlException ex) when (attempt++ < 30 && !cancellationToken.IsCancellationRequested)

@@ -57,17 +57,9 @@ public sealed class OutboxRelay(
     /// <summary>Publishes one batch; returns how many rows were published.</summary>
     public async Task<int> PublishPendingAsync(CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        List<OutboxRow> rows;
-        using (TraceContext.QuietPoll())
-        {
-            rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-                """
-                SELECT event_id AS EventId, event_type AS EventType, payload::text AS Payload, trace_parent AS TraceParent, trace_state AS TraceState
-                FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY sequence LIMIT @limit FOR UPDATE SKIP LOCKED
-                """, new { limit = options.Value.BatchSize }, tx, cancellationToken: ct))).ToList();
-        }
+        var (connection, tx, rows) = await ClaimBatchQuietlyAsync(ct);
+        await using var _ = connection;
+        await using var __ = tx;
         if (rows.Count == 0)
         {
             using (TraceContext.QuietPoll())
@@ -128,6 +120,28 @@ public sealed class OutboxRelay(
 
         await tx.CommitAsync(ct);
         return published;
+    }
+
+    /// <summary>Opens, begins and claims the next batch untraced: a poll is no user action (see TraceContext).</summary>
+    private async Task<(NpgsqlConnection, NpgsqlTransaction, List<OutboxRow>)> ClaimBatchQuietlyAsync(CancellationToken ct)
+    {
+        using var quiet = TraceContext.QuietPoll();
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            var tx = await connection.BeginTransactionAsync(ct);
+            var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+                """
+                SELECT event_id AS EventId, event_type AS EventType, payload::text AS Payload, trace_parent AS TraceParent, trace_state AS TraceState
+                FROM outbox WHERE sent_at IS NULL AND parked_at IS NULL ORDER BY sequence LIMIT @limit FOR UPDATE SKIP LOCKED
+                """, new { limit = options.Value.BatchSize }, tx, cancellationToken: ct))).ToList();
+            return (connection, tx, rows);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private static string ShortName(string eventType) => eventType[(eventType.LastIndexOf('.') + 1)..];

@@ -55,12 +55,8 @@ public sealed class SubmissionDeliverer(
     /// <summary>Tries one due submission; returns whether one was found.</summary>
     public async Task<bool> DeliverNextAsync(CancellationToken ct)
     {
-        await using var uow = await db.BeginAsync(ct);
-        Submission? s;
-        using (TraceContext.QuietPoll())
-        {
-            s = await uow.ClaimNextDueAsync(ct);
-        }
+        var (uow, s) = await ClaimQuietlyAsync(ct);
+        await using var _ = uow;
         if (s is null)
         {
             return false;
@@ -101,5 +97,21 @@ public sealed class SubmissionDeliverer(
         await uow.UpdateDeliveryAsync(s, ct);
         await uow.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>Begins and claims untraced: a poll is no user action (see TraceContext).</summary>
+    private async Task<(UnitOfWork, Submission?)> ClaimQuietlyAsync(CancellationToken ct)
+    {
+        using var quiet = TraceContext.QuietPoll();
+        var uow = await db.BeginAsync(ct);
+        try
+        {
+            return (uow, await uow.ClaimNextDueAsync(ct));
+        }
+        catch
+        {
+            await uow.DisposeAsync();
+            throw;
+        }
     }
 }

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace PBServices.EndToEnd.Tests;
+
+/// <summary>
+/// Every service keeps the process's stage from StageAdvanced and refuses, with a 409 naming the stage,
+/// what that stage does not allow; the same actions succeed once the process is in their stage.
+/// </summary>
+public sealed class StageEnforcementTests(SystemFixture system)
+{
+    [Fact]
+    public async Task Each_service_refuses_what_the_stage_forbids_and_accepts_it_in_its_stage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string jurisdiction = "230101"; // Tacna
+        var admin = system.As(await system.TokenAsync("process-admin", jurisdiction, "pb-office"));
+        var opened = await admin.PostAsJsonAsync("/api/registration/processes",
+            new { name = "Presupuesto Participativo Tacna", fiscalYear = DateTime.UtcNow.Year + 1, level = "district", budgetCeiling = 1_000_000m }, ct);
+        var process = (await opened.Content.ReadFromJsonAsync<ProcessDto>(ct))!;
+        var resident = system.As(await system.TokenAsync("resident", jurisdiction));
+        var agent = (await (await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/agents",
+            new { fullName = "Ana Mamani Ticona", dni = "42345678", organisation = "Junta Vecinal Alto de la Alianza" }, ct)).Content.ReadFromJsonAsync<AgentDto>(ct))!;
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/registration/processes/{process.Id}/agents/{agent.Id}/accreditation", null, ct)).StatusCode);
+        var proposer = system.As(await system.TokenAsync("agent", jurisdiction, agent.Id.ToString()));
+        var council = system.As(await system.TokenAsync("council", jurisdiction, "concejo-tacna"));
+        Task<HttpResponseMessage> Propose() => proposer.PostAsJsonAsync($"/api/deliberation/processes/{process.Id}/proposals", ProcessSteps.Proposal("Agua potable Ciudad Nueva", 400_000m), ct);
+        Task<HttpResponseMessage> Formalize() => council.PostAsJsonAsync($"/api/coordination/processes/{process.Id}/list/formalization", new { actaReference = "ACTA-TACNA-001" }, ct);
+
+        // Preparation: deliberation, once it knows the process and the agent, refuses proposals.
+        await AssertRefusedInStageAsync(await ProcessSteps.UntilAsync(Propose, HttpStatusCode.Conflict, "deliberation to refuse a proposal in Preparation"), "Preparation");
+
+        // Concertation: registration closes, proposals open, the technical team assesses, the list is prioritised.
+        await ProcessSteps.AdvanceAsync(admin, process.Id, "Concertation", ct);
+        await AssertRefusedInStageAsync(await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/agents",
+            new { fullName = "Pedro Quispe", dni = "42345679", organisation = "Comité de Vaso de Leche" }, ct), "Concertation");
+        var proposal = (await (await ProcessSteps.UntilAsync(Propose, HttpStatusCode.Created, "deliberation to accept a proposal in Concertation"))
+            .Content.ReadFromJsonAsync<ProposalDto>(ct))!;
+        var assessor = system.As(await system.TokenAsync("technical-team", jurisdiction, "ing-tacna"));
+        await ProcessSteps.UntilAsync(() => assessor.PostAsJsonAsync($"/api/assessment/proposals/{proposal.Id}/recommendation",
+            new { viable = true, score = 80m, reasons = "Viable: brecha de agua priorizada" }, ct), HttpStatusCode.OK, "the technical team to assess in Concertation");
+        await ProcessSteps.UntilAsync(() => admin.PostAsync($"/api/deliberation/processes/{process.Id}/prioritized-list", null, ct), HttpStatusCode.Created,
+            "deliberation to prioritise once the assessment arrived");
+        // Coordination has the list, but formalization belongs to the Formalization stage.
+        await AssertRefusedInStageAsync(await ProcessSteps.UntilAsync(Formalize, HttpStatusCode.Conflict, "coordination to receive the list"), "Concertation");
+
+        // Coordination: no more proposals; still no formalization.
+        await ProcessSteps.AdvanceAsync(admin, process.Id, "Coordination", ct);
+        // (Until deliberation has the StageAdvanced event it still takes proposals, as the stage it knows allows.)
+        await AssertRefusedInStageAsync(await ProcessSteps.UntilAsync(Propose, HttpStatusCode.Conflict, "deliberation to learn of the Coordination stage"), "Coordination");
+
+        // Formalization: the council formalizes; the signed package waits for the Submission stage.
+        await ProcessSteps.AdvanceAsync(admin, process.Id, "Formalization", ct);
+        await ProcessSteps.UntilAsync(Formalize, HttpStatusCode.OK, "coordination to formalize in Formalization");
+        var pending = await Eventually.Get(async () =>
+        {
+            var r = await admin.GetAsync($"/api/submissions/processes/{process.Id}", ct);
+            return r.IsSuccessStatusCode ? await r.Content.ReadFromJsonAsync<SubmissionDto>(ct) : null;
+        }, "the signed package to be stored");
+        Assert.Equal("Pending", pending.Status);
+        // Several delivery polls pass (every 2 s) and the package is still held back.
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        Assert.Equal("Pending", (await admin.GetFromJsonAsync<SubmissionDto>($"/api/submissions/processes/{process.Id}", ct))!.Status);
+
+        await ProcessSteps.AdvanceAsync(admin, process.Id, "Submission", ct);
+        var delivered = await Eventually.Get(async () =>
+        {
+            var s = await admin.GetFromJsonAsync<SubmissionDto>($"/api/submissions/processes/{process.Id}", ct);
+            return s!.Status == "Delivered" ? s : null;
+        }, "the submission to be delivered once the process is in Submission");
+        Assert.StartsWith("MEF-", delivered.IntakeReceipt);
+    }
+
+    [Fact]
+    public async Task The_technical_team_cannot_assess_once_Concertation_has_closed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (process, admin, agent) = await ProcessSteps.OpenInConcertationAsync(system, "230102", 1_000_000m, ct);
+        var proposal = (await (await ProcessSteps.UntilAsync(
+            () => agent.PostAsJsonAsync($"/api/deliberation/processes/{process.Id}/proposals", ProcessSteps.Proposal("Losa deportiva Pocollay", 200_000m), ct),
+            HttpStatusCode.Created, "deliberation to accept the proposal")).Content.ReadFromJsonAsync<ProposalDto>(ct))!;
+        var assessor = system.As(await system.TokenAsync("technical-team", "230102", "ing-pocollay"));
+        await Eventually.Get(async () =>
+        {
+            var r = await assessor.GetAsync($"/api/assessment/proposals/{proposal.Id}", ct);
+            return r.IsSuccessStatusCode ? "queued" : null;
+        }, "the proposal in the technical team's queue");
+
+        await ProcessSteps.AdvanceAsync(admin, process.Id, "Coordination", ct);
+
+        var refused = await ProcessSteps.UntilAsync(() => assessor.PostAsJsonAsync($"/api/assessment/proposals/{proposal.Id}/recommendation",
+            new { viable = true, score = 70m, reasons = "Viable" }, ct), HttpStatusCode.Conflict, "technical assessment to learn of the Coordination stage");
+        await AssertRefusedInStageAsync(refused, "Coordination");
+        var still = (await assessor.GetFromJsonAsync<AssessmentDto>($"/api/assessment/proposals/{proposal.Id}", ct))!;
+        Assert.Equal("Pending", still.Status);
+    }
+
+    private static async Task AssertRefusedInStageAsync(HttpResponseMessage response, string stage)
+    {
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<ProblemDto>())!;
+        Assert.Contains($"the process is in {stage}", problem.Detail);
+        Assert.True(problem.Errors!.ContainsKey("stage"), "the problem names the stage as the field");
+    }
+}
