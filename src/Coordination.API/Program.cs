@@ -1,5 +1,6 @@
 using MassTransit;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Coordination.Apis;
 using PBServices.Coordination.Grpc;
@@ -7,13 +8,14 @@ using PBServices.Coordination.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("coordinationdb", CoordinationSchema.Sql);
+builder.AddPbService("coordinationdb", CoordinationSchema.Migrations);
 builder.AddEventBus("coordination", bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();
 
 app.UsePbService();
 app.MapCoordinationApi();
+app.MapAuditApi("/api/coordination");
 app.MapGrpcService<CoordinationQueryService>();
 
 app.Run();

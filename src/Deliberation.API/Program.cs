@@ -1,5 +1,6 @@
 using MassTransit;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Deliberation.Apis;
 using PBServices.Deliberation.Grpc;
@@ -7,13 +8,14 @@ using PBServices.Deliberation.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("deliberationdb", DeliberationSchema.Sql);
+builder.AddPbService("deliberationdb", DeliberationSchema.Migrations);
 builder.AddEventBus("deliberation", bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();
 
 app.UsePbService();
 app.MapProposalsApi();
+app.MapAuditApi("/api/deliberation");
 app.MapGrpcService<ProposalQueryService>();
 
 app.Run();

@@ -1,5 +1,6 @@
 using MassTransit;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Grpc.Ministry;
 using PBServices.MinistrySubmission.Apis;
@@ -8,7 +9,7 @@ using PBServices.MinistrySubmission.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("submissiondb", SubmissionSchema.Sql);
+builder.AddPbService("submissiondb", SubmissionSchema.Migrations);
 builder.AddEventBus("ministry-submission", bus => bus.AddConsumers(typeof(Program).Assembly));
 
 builder.Services.AddSingleton<SigningKeyStore>();
@@ -23,6 +24,7 @@ var app = builder.Build();
 
 app.UsePbService();
 app.MapSubmissionsApi();
+app.MapAuditApi("/api/submissions");
 app.MapGrpcService<MinistryIntakeService>();
 app.MapGrpcService<SubmissionQueryService>();
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.TechnicalAssessment.Apis;
 using PBServices.TechnicalAssessment.Grpc;
@@ -7,13 +8,14 @@ using PBServices.TechnicalAssessment.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("assessmentdb", AssessmentSchema.Sql);
+builder.AddPbService("assessmentdb", AssessmentSchema.Migrations);
 builder.AddEventBus("technical-assessment", bus => bus.AddConsumers(typeof(Program).Assembly));
 
 var app = builder.Build();
 
 app.UsePbService();
 app.MapAssessmentsApi();
+app.MapAuditApi("/api/assessment");
 app.MapGrpcService<AssessmentQueryService>();
 
 app.Run();

@@ -1,8 +1,19 @@
+using PBServices.BuildingBlocks.Audit;
+using PBServices.BuildingBlocks.Data;
+
 namespace PBServices.MinistrySubmission.Infrastructure;
 
+/// <summary>The service's schema as numbered migrations; a shipped migration never changes, the next change is the next number.</summary>
 internal static class SubmissionSchema
 {
-    public const string Sql = """
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "baseline", BuildingBlockSchema.OutboxAndInbox, Baseline),
+        new(2, "audit log", AuditSchema.Sql),
+    ];
+
+    /// <summary>What the service created before migrations existed, unchanged, so such a database upgrades in place.</summary>
+    private const string Baseline = """
         CREATE TABLE IF NOT EXISTS signing_keys (
             id          int PRIMARY KEY CHECK (id = 1),
             pkcs8       bytea       NOT NULL,
