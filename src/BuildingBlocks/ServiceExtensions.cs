@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.BuildingBlocks.Grpc;
@@ -11,16 +12,20 @@ namespace PBServices.BuildingBlocks;
 
 public static class ServiceExtensions
 {
-    /// <summary>Everything a PB service needs besides its own domain: database, auth, errors, OpenAPI, gRPC.</summary>
-    public static IHostApplicationBuilder AddPbService(this IHostApplicationBuilder builder, string databaseName, params string[] schemaScripts)
+    /// <summary>
+    /// Everything a PB service needs besides its own domain: database and its <paramref name="migrations"/>,
+    /// audit log, auth, errors, OpenAPI, gRPC.
+    /// </summary>
+    public static IHostApplicationBuilder AddPbService(this IHostApplicationBuilder builder, string databaseName, IReadOnlyList<Migration> migrations)
     {
         builder.AddServiceDefaults();
         builder.AddNpgsqlDataSource(databaseName);
-        builder.Services.AddSingleton(new ServiceSchema(schemaScripts));
+        builder.Services.AddSingleton(new ServiceMigrations(migrations));
         // Registered first so the schema exists before the relay and consumers start.
         builder.Services.AddHostedService<SchemaMigrator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UnitOfWorkFactory>();
+        builder.Services.AddSingleton<AuditStore>();
 
         builder.AddPbAuthentication();
         builder.Services.AddProblemDetails();

@@ -1,6 +1,7 @@
 using MassTransit;
 using PBServices.BuildingBlocks.Processes;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Coordination.Apis;
 using PBServices.Coordination.Grpc;
@@ -9,7 +10,7 @@ using PBServices.Coordination.IntegrationEvents;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("coordinationdb", CoordinationSchema.Sql, ProcessStageStore.Schema);
+builder.AddPbService("coordinationdb", CoordinationSchema.Migrations);
 builder.AddEventBus("coordination", bus =>
 {
     bus.AddConsumer<ProcessOpenedStageCopy>();
@@ -21,6 +22,7 @@ var app = builder.Build();
 
 app.UsePbService();
 app.MapCoordinationApi();
+app.MapAuditApi("/api/coordination");
 app.MapGrpcService<CoordinationQueryService>();
 
 app.Run();

@@ -1,5 +1,6 @@
 using MassTransit;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Deliberation.Apis;
 using PBServices.Deliberation.Grpc;
@@ -8,7 +9,7 @@ using PBServices.Deliberation.IntegrationEvents;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("deliberationdb", DeliberationSchema.Sql);
+builder.AddPbService("deliberationdb", DeliberationSchema.Migrations);
 builder.AddEventBus("deliberation", bus =>
 {
     bus.AddConsumer<ProcessOpenedHandler>();
@@ -22,6 +23,7 @@ var app = builder.Build();
 
 app.UsePbService();
 app.MapProposalsApi();
+app.MapAuditApi("/api/deliberation");
 app.MapGrpcService<ProposalQueryService>();
 
 app.Run();

@@ -1,6 +1,7 @@
 using MassTransit;
 using PBServices.BuildingBlocks.Processes;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Grpc.Ministry;
 using PBServices.MinistrySubmission.Apis;
@@ -10,7 +11,7 @@ using PBServices.MinistrySubmission.IntegrationEvents;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("submissiondb", SubmissionSchema.Sql, ProcessStageStore.Schema);
+builder.AddPbService("submissiondb", SubmissionSchema.Migrations);
 builder.AddEventBus("ministry-submission", bus =>
 {
     bus.AddConsumer<ProcessOpenedStageCopy>();
@@ -30,6 +31,7 @@ var app = builder.Build();
 
 app.UsePbService();
 app.MapSubmissionsApi();
+app.MapAuditApi("/api/submissions");
 app.MapGrpcService<MinistryIntakeService>();
 app.MapGrpcService<SubmissionQueryService>();
 

@@ -1,4 +1,5 @@
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Registration.Apis;
 using PBServices.Registration.Grpc;
@@ -6,7 +7,7 @@ using PBServices.Registration.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("registrationdb", RegistrationSchema.Sql);
+builder.AddPbService("registrationdb", RegistrationSchema.Migrations);
 builder.AddEventBus("registration");
 
 var app = builder.Build();
@@ -14,6 +15,7 @@ var app = builder.Build();
 app.UsePbService();
 app.MapProcessesApi();
 app.MapTokenApi(app.Configuration);
+app.MapAuditApi("/api/registration");
 app.MapGrpcService<ProcessQueryService>();
 
 app.Run();

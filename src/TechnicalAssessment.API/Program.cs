@@ -1,6 +1,7 @@
 using MassTransit;
 using PBServices.BuildingBlocks.Processes;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.TechnicalAssessment.Apis;
 using PBServices.TechnicalAssessment.Grpc;
@@ -9,7 +10,7 @@ using PBServices.TechnicalAssessment.IntegrationEvents;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddPbService("assessmentdb", AssessmentSchema.Sql, ProcessStageStore.Schema);
+builder.AddPbService("assessmentdb", AssessmentSchema.Migrations);
 builder.AddEventBus("technical-assessment", bus =>
 {
     bus.AddConsumer<ProcessOpenedStageCopy>();
@@ -21,6 +22,7 @@ var app = builder.Build();
 
 app.UsePbService();
 app.MapAssessmentsApi();
+app.MapAuditApi("/api/assessment");
 app.MapGrpcService<AssessmentQueryService>();
 
 app.Run();

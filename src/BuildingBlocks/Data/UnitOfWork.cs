@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Outbox;
 using PBServices.BuildingBlocks.Telemetry;
 using PBServices.Contracts.IntegrationEvents;
@@ -9,11 +10,13 @@ namespace PBServices.BuildingBlocks.Data;
 
 /// <summary>
 /// One PostgreSQL transaction holding a state change and the events it raises. Events are written to
-/// the outbox in the same transaction, so either both the change and its events are durable or neither is.
+/// the outbox in the same transaction, so either both the change and its events are durable or neither is;
+/// so are its audit entries, appended to the hash chain just before COMMIT.
 /// </summary>
 public sealed class UnitOfWork : IAsyncDisposable
 {
     private readonly List<IntegrationEvent> _events = [];
+    private readonly List<PendingAuditEntry> _audit = [];
     private readonly List<Action> _afterCommit = [];
     private readonly OutboxSignal _signal;
     private readonly TimeProvider _time;
@@ -34,11 +37,35 @@ public sealed class UnitOfWork : IAsyncDisposable
     /// <summary>Queues an event; it is written to the outbox on commit.</summary>
     public void Publish(IntegrationEvent integrationEvent)
     {
+        if (_events.Count == 0)
+        {
+            AfterCommit(_signal.Notify);
+        }
         _events.Add(integrationEvent.OccurredAt == default ? integrationEvent with { OccurredAt = Now } : integrationEvent);
     }
 
-    /// <summary>Runs <paramref name="callback"/> once the transaction has committed (e.g. to wake a worker), never before.</summary>
-    public void AfterCommit(Action callback) => _afterCommit.Add(callback);
+    /// <summary>
+    /// Records who changed what in the audit log; the entry is appended on commit, with the change, or not at all.
+    /// <paramref name="newValues"/> is stored as canonical JSON (<see cref="CanonicalJson"/>), taken now.
+    /// </summary>
+    public void Audit(Actor actor, string action, Guid? processId, string subjectId, object newValues, string? reason = null)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor.Subject);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor.Role);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor.Jurisdiction);
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        ArgumentException.ThrowIfNullOrWhiteSpace(subjectId);
+        _audit.Add(new PendingAuditEntry(AuditChain.ToStoredPrecision(Now), actor, action, processId, subjectId,
+            CanonicalJson.Serialize(newValues), string.IsNullOrWhiteSpace(reason) ? null : reason));
+    }
+
+    /// <summary>Runs <paramref name="callback"/> once the transaction has committed; never if it rolls back or the commit fails.</summary>
+    public void AfterCommit(Action callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        _afterCommit.Add(callback);
+    }
 
     public CommandDefinition Command(string sql, object? parameters = null, CancellationToken ct = default) =>
         new(sql, parameters, Transaction, cancellationToken: ct);
@@ -60,11 +87,16 @@ public sealed class UnitOfWork : IAsyncDisposable
                     TraceState = System.Diagnostics.Activity.Current?.TraceStateString,
                 }, ct));
         }
+        await AppendAuditAsync(ct);
         await Transaction.CommitAsync(ct);
-        if (_events.Count > 0)
-        {
-            _signal.Notify();
-        }
+        RunAfterCommit();
+    }
+
+    /// <summary>Last before COMMIT, so the audit head stays locked as briefly as possible.</summary>
+    private Task AppendAuditAsync(CancellationToken ct) => AuditWriter.AppendAsync(Connection, Transaction, _audit, ct);
+
+    private void RunAfterCommit()
+    {
         foreach (var callback in _afterCommit)
         {
             callback();

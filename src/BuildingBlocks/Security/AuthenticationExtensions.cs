@@ -29,6 +29,13 @@ public sealed class TokenSettings
     }
 }
 
+/// <summary>Policies beyond the one-role policies named after <see cref="Roles"/>.</summary>
+public static class Policies
+{
+    /// <summary>Reads the audit log: the PB office (process-admin) or the oversight committee.</summary>
+    public const string AuditReader = "audit-reader";
+}
+
 public static class AuthenticationExtensions
 {
     public static IHostApplicationBuilder AddPbAuthentication(this IHostApplicationBuilder builder)
@@ -66,6 +73,7 @@ public static class AuthenticationExtensions
         {
             auth.AddPolicy(role, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, role));
         }
+        auth.AddPolicy(Policies.AuditReader, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, Roles.ProcessAdmin, Roles.Oversight));
         return auth;
     }
 

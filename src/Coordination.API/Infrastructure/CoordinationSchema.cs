@@ -1,8 +1,21 @@
+using PBServices.BuildingBlocks.Audit;
+using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Processes;
+
 namespace PBServices.Coordination.Infrastructure;
 
+/// <summary>The service's schema as numbered migrations; a shipped migration never changes, the next change is the next number.</summary>
 internal static class CoordinationSchema
 {
-    public const string Sql = """
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "baseline", BuildingBlockSchema.OutboxAndInbox, Baseline),
+        new(2, "audit log", AuditSchema.Sql),
+        new(3, "trace context and stage copy", BuildingBlockSchema.OutboxTraceContext, ProcessStageStore.Schema),
+    ];
+
+    /// <summary>What the service created before migrations existed, unchanged, so such a database upgrades in place.</summary>
+    private const string Baseline = """
         CREATE TABLE IF NOT EXISTS lists (
             id              uuid PRIMARY KEY,
             process_id      uuid          NOT NULL UNIQUE,

@@ -1,8 +1,20 @@
+using PBServices.BuildingBlocks.Audit;
+using PBServices.BuildingBlocks.Data;
+
 namespace PBServices.Deliberation.Infrastructure;
 
+/// <summary>The service's schema as numbered migrations; a shipped migration never changes, the next change is the next number.</summary>
 internal static class DeliberationSchema
 {
-    public const string Sql = """
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "baseline", BuildingBlockSchema.OutboxAndInbox, Baseline),
+        new(2, "audit log", AuditSchema.Sql),
+        new(3, "trace context", BuildingBlockSchema.OutboxTraceContext),
+    ];
+
+    /// <summary>What the service created before migrations existed, unchanged, so such a database upgrades in place.</summary>
+    private const string Baseline = """
         -- Copies kept from registration's events: this service never reads registration's database.
         CREATE TABLE IF NOT EXISTS processes (
             id             uuid PRIMARY KEY,

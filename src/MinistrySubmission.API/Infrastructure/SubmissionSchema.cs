@@ -1,8 +1,26 @@
+using PBServices.BuildingBlocks.Audit;
+using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Processes;
+
 namespace PBServices.MinistrySubmission.Infrastructure;
 
+/// <summary>The service's schema as numbered migrations; a shipped migration never changes, the next change is the next number.</summary>
 internal static class SubmissionSchema
 {
-    public const string Sql = """
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "baseline", BuildingBlockSchema.OutboxAndInbox, Baseline),
+        new(2, "audit log", AuditSchema.Sql),
+        new(3, "trace context and stage copy", BuildingBlockSchema.OutboxTraceContext, ProcessStageStore.Schema, SubmissionTraceContext),
+    ];
+
+    /// <summary>The trace of the formalization that produced a package; its delivery continues it.</summary>
+    private const string SubmissionTraceContext = """
+        ALTER TABLE submissions ADD COLUMN trace_parent text NULL, ADD COLUMN trace_state text NULL;
+        """;
+
+    /// <summary>What the service created before migrations existed, unchanged, so such a database upgrades in place.</summary>
+    private const string Baseline = """
         CREATE TABLE IF NOT EXISTS signing_keys (
             id          int PRIMARY KEY CHECK (id = 1),
             pkcs8       bytea       NOT NULL,
@@ -28,8 +46,6 @@ internal static class SubmissionSchema
             delivered_at       timestamptz   NULL,
             created_at         timestamptz   NOT NULL
         );
-        -- The trace of the formalization that produced the package; its delivery continues it.
-        ALTER TABLE submissions ADD COLUMN IF NOT EXISTS trace_parent text NULL, ADD COLUMN IF NOT EXISTS trace_state text NULL;
         CREATE INDEX IF NOT EXISTS submissions_pending ON submissions (next_attempt_at) WHERE status = 'Pending';
 
         -- The Ministry side (MinistryIntake): what it received, verified, from every deployment.

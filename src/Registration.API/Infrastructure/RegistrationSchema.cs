@@ -1,8 +1,21 @@
+using PBServices.BuildingBlocks.Audit;
+using PBServices.BuildingBlocks.Data;
+
 namespace PBServices.Registration.Infrastructure;
 
-internal static class RegistrationSchema
+/// <summary>The service's schema as numbered migrations; a shipped migration never changes, the next change is the next number.</summary>
+/// <remarks>Public so that BuildingBlocks.Tests upgrades a database created before migrations with exactly this list.</remarks>
+public static class RegistrationSchema
 {
-    public const string Sql = """
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "baseline", BuildingBlockSchema.OutboxAndInbox, Baseline),
+        new(2, "audit log", AuditSchema.Sql),
+        new(3, "trace context", BuildingBlockSchema.OutboxTraceContext),
+    ];
+
+    /// <summary>What the service created before migrations existed, unchanged, so such a database upgrades in place.</summary>
+    private const string Baseline = """
         CREATE TABLE IF NOT EXISTS processes (
             id             uuid PRIMARY KEY,
             jurisdiction   text          NOT NULL,

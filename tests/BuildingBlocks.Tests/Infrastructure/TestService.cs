@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.BuildingBlocks.Outbox;
@@ -26,6 +27,14 @@ public sealed class TestService : IAsyncDisposable
             CONSTRAINT proposals_title_unique UNIQUE (title) DEFERRABLE INITIALLY DEFERRED
         );
         """;
+
+    /// <summary>As a service declares them: the building blocks' tables and its own, then the audit log.</summary>
+    public static readonly IReadOnlyList<Migration> Migrations =
+    [
+        new(1, "baseline", BuildingBlockSchema.OutboxAndInbox, ProposalsSchema, OpenedProcessProjection.Schema),
+        new(2, "audit log", AuditSchema.Sql),
+        new(3, "trace context", BuildingBlockSchema.OutboxTraceContext),
+    ];
 
     private readonly IHost _host;
 
@@ -58,7 +67,7 @@ public sealed class TestService : IAsyncDisposable
 
         // As AddPbService registers them, in the same order: the schema exists before the relay starts.
         builder.AddNpgsqlDataSource("service-db");
-        builder.Services.AddSingleton(new ServiceSchema([ProposalsSchema, OpenedProcessProjection.Schema]));
+        builder.Services.AddSingleton(new ServiceMigrations(Migrations));
         builder.Services.AddHostedService<SchemaMigrator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<UnitOfWorkFactory>();
