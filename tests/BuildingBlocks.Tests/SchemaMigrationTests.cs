@@ -82,7 +82,7 @@ public sealed class SchemaMigrationTests(LocalBrokerAndDatabase servers)
     {
         var connectionString = await servers.CreateDatabaseAsync();
         // A slow third step keeps the first replica busy while the second one arrives.
-        IReadOnlyList<Migration> migrations = [.. RegistrationSchema.Migrations, new(3, "slow", "SELECT pg_sleep(0.5); CREATE TABLE slow_step (id int);")];
+        IReadOnlyList<Migration> migrations = [.. RegistrationSchema.Migrations, new(4, "slow", "SELECT pg_sleep(0.5); CREATE TABLE slow_step (id int);")];
         await using var first = NpgsqlDataSource.Create(connectionString);
         await using var second = NpgsqlDataSource.Create(connectionString);
         using var start = new SemaphoreSlim(0, 2);
@@ -96,9 +96,9 @@ public sealed class SchemaMigrationTests(LocalBrokerAndDatabase servers)
         var applied = await Task.WhenAll(racing);
 
         var versions = applied.SelectMany(a => a.Select(m => m.Version)).Order().ToList();
-        Assert.Equal([1, 2, 3], versions);
+        Assert.Equal([1, 2, 3, 4], versions);
         var db = new Database(connectionString);
-        Assert.Equal(["1 baseline", "2 audit log", "3 slow"], await RecordedAsync(db));
+        Assert.Equal(["1 baseline", "2 audit log", "3 trace context", "4 slow"], await RecordedAsync(db));
         Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM audit_head"));
     }
 
@@ -106,26 +106,26 @@ public sealed class SchemaMigrationTests(LocalBrokerAndDatabase servers)
     public async Task A_database_migrated_by_a_newer_build_stops_the_service_from_starting_with_a_clear_message()
     {
         await using var database = await MigratedDatabase.CreateAsync(servers, RegistrationSchema.Migrations);
-        await database.Db.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (3, 'agent documents', now())");
+        await database.Db.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (4, 'agent documents', now())");
 
         var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => database.Migrator(RegistrationSchema.Migrations).StartAsync(Ct));
 
-        Assert.Contains("schema version 3 ('agent documents')", refusal.Message);
-        Assert.Contains("knows versions up to 2", refusal.Message);
+        Assert.Contains("schema version 4 ('agent documents')", refusal.Message);
+        Assert.Contains("knows versions up to 3", refusal.Message);
     }
 
     [Fact]
     public async Task A_failing_migration_stops_the_service_naming_it_and_leaves_nothing_of_it_behind()
     {
         await using var database = await MigratedDatabase.CreateAsync(servers, RegistrationSchema.Migrations);
-        IReadOnlyList<Migration> migrations = [.. RegistrationSchema.Migrations, new(3, "half done", "CREATE TABLE half_done (id int); SELECT 1 / 0;")];
+        IReadOnlyList<Migration> migrations = [.. RegistrationSchema.Migrations, new(4, "half done", "CREATE TABLE half_done (id int); SELECT 1 / 0;")];
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => database.Migrator(migrations).StartAsync(Ct));
 
-        Assert.Contains("Migration 3 ('half done') failed", failure.Message);
+        Assert.Contains("Migration 4 ('half done') failed", failure.Message);
         Assert.Contains("division by zero", failure.Message);
         Assert.Equal(0, await database.Db.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"));
-        Assert.Equal(["1 baseline", "2 audit log"], await RecordedAsync(database.Db));
+        Assert.Equal(["1 baseline", "2 audit log", "3 trace context"], await RecordedAsync(database.Db));
     }
 
     [Theory]

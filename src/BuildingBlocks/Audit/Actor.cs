@@ -24,6 +24,16 @@ public sealed record Actor(string Subject, string Role, string Jurisdiction)
         return new Actor(subject, role, user.Jurisdiction());
     }
 
+    /// <summary>
+    /// The signed-in caller acting in <paramref name="role"/>, the role the endpoint required: a token may hold
+    /// several roles, and the entry names the one the change was made under.
+    /// </summary>
+    public static Actor As(ClaimsPrincipal user, string role)
+    {
+        var actor = From(user);
+        return user.HasClaim(PbClaims.Role, role) ? actor with { Role = role } : throw new ForbiddenException($"The token does not carry the role '{role}'");
+    }
+
     /// <summary>A service acting on an event, e.g. a consumer storing its copy; the jurisdiction is the event's.</summary>
     public static Actor System(string service, string jurisdiction)
     {

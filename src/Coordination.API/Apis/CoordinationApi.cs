@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Security;
 using PBServices.BuildingBlocks.Processes;
@@ -37,6 +38,8 @@ public static class CoordinationApi
         var formalized = list.Formalize(process, r.ActaReference, uow.Now);
         await uow.MarkFormalizedAsync(list, user.Identity?.Name ?? "unknown", ct);
         uow.Publish(formalized);
+        uow.Audit(Actor.As(user, Roles.Council), "list.formalized", processId, list.Id.ToString(),
+            new { formalized.ActaReference, formalized.ApprovedAt, formalized.Projects });
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(list));
     }

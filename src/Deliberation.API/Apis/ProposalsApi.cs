@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Contracts;
@@ -34,6 +35,8 @@ public static class ProposalsApi
         var (proposal, submitted) = Proposal.Submit(process, agent, agentId, r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective, uow.Now);
         await uow.InsertProposalAsync(proposal, ct);
         uow.Publish(submitted);
+        uow.Audit(Actor.As(user, Roles.Agent), "proposal.submitted", processId, proposal.Id.ToString(),
+            new { proposal.Title, proposal.Description, proposal.Cost, proposal.Location, proposal.Beneficiaries, proposal.PlanObjective });
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/deliberation/processes/{processId}/proposals/{proposal.Id}",
             new ProposalResponse(proposal.Id, processId, proposal.Title, proposal.Cost, proposal.Status.ToString(), null));
@@ -55,6 +58,7 @@ public static class ProposalsApi
         var (list, prioritized) = PrioritizedList.Prioritize(process, await uow.GetProposalsAsync(processId, ct), uow.Now);
         await uow.InsertPrioritizedListAsync(list, ct);
         uow.Publish(prioritized);
+        uow.Audit(Actor.As(user, Roles.ProcessAdmin), "list.prioritized", processId, list.Id.ToString(), new { list.Rule, list.BudgetCeiling, list.Total, Projects = list.Items });
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/deliberation/processes/{processId}/prioritized-list",
             new PrioritizedListResponse(list.Id, processId, list.Rule, list.BudgetCeiling, list.Total, list.Items));

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Outbox;
 using PBServices.BuildingBlocks.Security;
@@ -95,6 +96,11 @@ public sealed class SubmissionDeliverer(
             logger.LogWarning(e, "Submission {SubmissionId} not delivered (attempt {Attempt}); retrying in {Backoff}", s.Id, s.Attempts, backoff);
         }
         await uow.UpdateDeliveryAsync(s, ct);
+        if (s.Status != SubmissionStatus.Pending)
+        {
+            uow.Audit(Actor.System("ministry-submission", s.Jurisdiction), $"submission.{s.Status.ToString().ToLowerInvariant()}", s.ProcessId, s.Id.ToString(),
+                new { s.Status, s.IntakeReceipt }, s.Status == SubmissionStatus.Rejected ? s.LastError : null);
+        }
         await uow.CommitAsync(ct);
         return true;
     }

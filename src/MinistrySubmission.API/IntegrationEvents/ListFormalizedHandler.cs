@@ -1,3 +1,4 @@
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Inbox;
 using PBServices.BuildingBlocks.Telemetry;
@@ -16,6 +17,8 @@ public sealed class ListFormalizedHandler(UnitOfWorkFactory db, SigningKeyStore 
         using var key = await keys.GetAsync(uow, ct);
         var package = SubmissionPackage.Build(Guid.CreateVersion7(uow.Now), e, key);
         await uow.InsertSubmissionAsync(package, e.ProcessId, e.ListId, e.Jurisdiction, TraceContext.Current(), System.Diagnostics.Activity.Current?.TraceStateString, ct);
+        uow.Audit(Actor.System("ministry-submission", e.Jurisdiction), "submission.signed", e.ProcessId, package.SubmissionId.ToString(),
+            new { package.ContentHash, package.TotalCost, e.ActaReference });
         uow.AfterCommit(delivery.Notify);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Contracts;
@@ -35,6 +36,8 @@ public static class ProcessesApi
         var (process, opened) = Process.Open(user.Jurisdiction(), request.Name, request.FiscalYear, request.Level, request.BudgetCeiling, uow.Now);
         await uow.InsertProcessAsync(process, ct);
         uow.Publish(opened);
+        uow.Audit(Actor.As(user, Roles.ProcessAdmin), "process.opened", process.Id, process.Id.ToString(),
+            new { process.Name, process.FiscalYear, process.Level, process.BudgetCeiling, process.Stage });
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/registration/processes/{process.Id}", ToResponse(process, 0));
     }
@@ -67,17 +70,20 @@ public static class ProcessesApi
         var advanced = process.AdvanceTo(next);
         await uow.UpdateStageAsync(process, ct);
         uow.Publish(advanced);
+        uow.Audit(Actor.As(user, Roles.ProcessAdmin), "process.stage-advanced", process.Id, process.Id.ToString(), new { advanced.FromStage, advanced.ToStage });
         var accredited = await uow.CountAccreditedAsync(processId, ct);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(process, accredited));
     }
 
-    private static async Task<Created<AgentResponse>> RegisterAgent(Guid processId, RegisterAgentRequest request, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Created<AgentResponse>> RegisterAgent(Guid processId, RegisterAgentRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         var agent = ParticipatingAgent.Register(process, request.FullName, request.Dni, request.Organisation, uow.Now);
         await uow.InsertAgentAsync(agent, ct);
+        // The DNI is personal data: the trail names the agent, never the document number.
+        uow.Audit(Actor.As(user, Roles.Resident), "agent.registered", processId, agent.Id.ToString(), new { agent.FullName, agent.Organisation, agent.Status });
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/registration/processes/{processId}/agents/{agent.Id}", ToResponse(agent));
     }
@@ -91,6 +97,7 @@ public static class ProcessesApi
         var accredited = agent.Accredit(process);
         await uow.UpdateAgentStatusAsync(agent, ct);
         uow.Publish(accredited);
+        uow.Audit(Actor.As(user, Roles.ProcessAdmin), "agent.accredited", processId, agent.Id.ToString(), new { agent.Status });
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(agent));
     }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Security;
 using PBServices.BuildingBlocks.Processes;
@@ -46,6 +47,7 @@ public static class AssessmentsApi
         var completed = a.Recommend(process, r.Viable, r.Score, r.Reasons, user.Identity?.Name ?? "unknown");
         await uow.CompleteAsync(a, ct);
         uow.Publish(completed);
+        uow.Audit(Actor.As(user, Roles.TechnicalTeam), "assessment.completed", a.ProcessId, a.ProposalId.ToString(), new { a.Viable, a.Score }, a.Reasons);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(a));
     }
