@@ -1,12 +1,18 @@
+using System.Security.Cryptography;
+using System.Text;
+using PBServices.AppHost;
 using PBServices.AppHost.LocalInfrastructure;
 
+// A machine that cannot run PostgreSQL or RabbitMQ gets one line saying what to do, not a stack trace.
+LocalServerFailure.ExitWithOneLine();
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Infrastructure. No container runtime exists on the development machines or in CI, so PostgreSQL and
-// RabbitMQ run as local processes with their data under .data/ (git-ignored; survives restarts).
-var dataRoot = builder.Configuration["LocalData:Root"] ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".data"));
-var postgres = builder.AddLocalPostgres("postgres", dataRoot);
-var messaging = builder.AddLocalRabbitMQ("messaging", dataRoot);
+// RabbitMQ run as local processes with their data under .data/ (git-ignored; survives restarts), or
+// under /var/lib/pb-services/ when their users cannot reach that folder (a clone in a 0700 home).
+var data = builder.ResolveLocalServerData(builder.Configuration["LocalData:Root"] ?? Path.Combine(builder.AppHostDirectory, "..", ".data"));
+var postgres = builder.AddLocalPostgres("postgres", data);
+var messaging = builder.AddLocalRabbitMQ("messaging", data);
 
 // One database per service; no service reads another's tables.
 var registrationDb = postgres.AddDatabase("registrationdb");
@@ -17,44 +23,26 @@ var submissionDb = postgres.AddDatabase("submissiondb");
 
 // Tokens: services validate what registration issues (development); production sets Auth__Authority to an OIDC provider.
 var signingKey = builder.AddParameter("jwt-signing-key",
-    builder.Configuration["Parameters:jwt-signing-key"] ?? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)), secret: true);
-var devTokens = builder.Configuration["PB:DevTokens"] ?? "true";
+    builder.Configuration["Parameters:jwt-signing-key"] ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)), secret: true);
 // One integrator client (OAuth client credentials) for trying the read-only gRPC APIs; only the secret's hash reaches the service.
 var integratorSecret = builder.Configuration["Parameters:integrator-secret"] ?? "demo-integrator-secret";
-var integratorSecretHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(integratorSecret)));
 
 // Services.
-var registration = builder.AddProject<Projects.Registration_API>("registration")
-    .WithReference(registrationDb).WithReference(messaging).WaitFor(registrationDb).WaitFor(messaging)
-    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health")
-    .WithEnvironment("Auth__DevTokens", devTokens)
+var registration = builder.AddPbService<Projects.Registration_API>("registration", registrationDb, messaging, signingKey)
+    .WithEnvironment("Auth__DevTokens", builder.Configuration["PB:DevTokens"] ?? "true")
     .WithEnvironment("Integrators__0__ClientId", "demo-integrator")
-    .WithEnvironment("Integrators__0__SecretSha256", integratorSecretHash)
+    .WithEnvironment("Integrators__0__SecretSha256", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(integratorSecret))))
     .WithEnvironment("Integrators__0__Jurisdiction", "PE");
-
-var deliberation = builder.AddProject<Projects.Deliberation_API>("deliberation")
-    .WithReference(deliberationDb).WithReference(messaging).WaitFor(deliberationDb).WaitFor(messaging)
-    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
-
-var technicalAssessment = builder.AddProject<Projects.TechnicalAssessment_API>("technical-assessment")
-    .WithReference(assessmentDb).WithReference(messaging).WaitFor(assessmentDb).WaitFor(messaging)
-    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
-
-var coordination = builder.AddProject<Projects.Coordination_API>("coordination")
-    .WithReference(coordinationDb).WithReference(messaging).WaitFor(coordinationDb).WaitFor(messaging)
-    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
-
-var ministrySubmission = builder.AddProject<Projects.MinistrySubmission_API>("ministry-submission")
-    .WithReference(submissionDb).WithReference(messaging).WaitFor(submissionDb).WaitFor(messaging)
-    .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health");
+var deliberation = builder.AddPbService<Projects.Deliberation_API>("deliberation", deliberationDb, messaging, signingKey);
+var technicalAssessment = builder.AddPbService<Projects.TechnicalAssessment_API>("technical-assessment", assessmentDb, messaging, signingKey);
+var coordination = builder.AddPbService<Projects.Coordination_API>("coordination", coordinationDb, messaging, signingKey);
+var ministrySubmission = builder.AddPbService<Projects.MinistrySubmission_API>("ministry-submission", submissionDb, messaging, signingKey);
 // Locally the deployment delivers to its own MinistryIntake; a real deployment points this at the Ministry.
 ministrySubmission.WithEnvironment("Ministry__IntakeUrl", ministrySubmission.GetEndpoint("grpc"));
 
 // The public edge.
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
-    .WithReference(registration).WithReference(deliberation).WithReference(technicalAssessment)
-    .WithReference(coordination).WithReference(ministrySubmission)
-    .WaitFor(registration).WaitFor(deliberation).WaitFor(technicalAssessment).WaitFor(coordination).WaitFor(ministrySubmission)
+    .WithRoutesTo(registration, deliberation, technicalAssessment, coordination, ministrySubmission)
     .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health")
     .WithEnvironment("RateLimiting__PermitsPerMinute", builder.Configuration["PB:GatewayPermitsPerMinute"] ?? "1200")
     .WithExternalHttpEndpoints();

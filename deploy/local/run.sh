@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the prerequisites and runs the whole system (AppHost) with a small demo process loaded.
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/../.."
-bash deploy/local/prerequisites.sh
-dotnet build AppHost/AppHost.csproj --nologo -v q --no-restore
+bash deploy/local/prerequisites.sh || exit 1
+dotnet build AppHost/AppHost.csproj --nologo -v q --no-restore || { echo "run: the build failed (errors above)" >&2; exit 1; }
 cat <<'MSG'
 
   PB Services is starting (Ctrl+C stops everything; data stays in .data/):

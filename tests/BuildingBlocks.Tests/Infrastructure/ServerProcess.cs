@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using PBServices.LocalServers;
 
 namespace PBServices.BuildingBlocks.Tests.Infrastructure;
 
@@ -31,16 +32,21 @@ internal sealed class ServerProcess
     public string LogPath { get; }
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts <paramref name="executable"/> as <paramref name="user"/> (via runuser when we are root).</summary>
-    public static ServerProcess Start(string name, string user, string executable, IEnumerable<string> args,
-        IReadOnlyDictionary<string, string> environment, string logPath)
+    /// <summary>Starts the server's command (which runs it as its own user when we are root), logging its output.</summary>
+    public static ServerProcess Start(string name, ServerCommand command, string logPath)
     {
-        var psi = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in OsUser.As(user, executable).Concat(args))
+        var psi = new ProcessStartInfo("setsid")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = command.WorkingDirectory,
+        };
+        foreach (var arg in command.Arguments.Prepend(command.FileName))
         {
             psi.ArgumentList.Add(arg);
         }
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in command.Environment)
         {
             psi.Environment[key] = value;
         }
@@ -170,45 +176,5 @@ internal static class Watchdog
             // Already gone.
         }
         watchdog.Dispose();
-    }
-}
-
-/// <summary>PostgreSQL refuses to run as root and Debian's RabbitMQ expects its own user.</summary>
-internal static class OsUser
-{
-    public static bool IsRoot => Environment.UserName == "root";
-
-    public static string[] As(string user, string executable) => IsRoot ? ["runuser", "-u", user, "--", executable] : [executable];
-
-    public static void Chown(string path, string user)
-    {
-        if (IsRoot)
-        {
-            Run("chown", "-R", $"{user}:{user}", path);
-        }
-    }
-
-    public static string Run(string command, params string[] args) => Run(command, args, new Dictionary<string, string>());
-
-    public static string Run(string command, string[] args, IReadOnlyDictionary<string, string> environment)
-    {
-        var psi = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        foreach (var (key, value) in environment)
-        {
-            psi.Environment[key] = value;
-        }
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {command}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{command} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr}{stdout.Result}");
-        }
-        return stdout.Result.Trim();
     }
 }
