@@ -8,6 +8,7 @@ cat <<'MSG'
 
   PB Services is starting (Ctrl+C stops everything; data stays in .data/):
     Gateway (HTTP APIs, OpenAPI):   http://localhost:5080   e.g. http://localhost:5080/openapi/registration/v1.json
+    API reference (all services):   http://localhost:5080/scalar
     Gateway (gRPC, HTTP/2 h2c):     http://localhost:5081
     Aspire dashboard:               http://localhost:15080
   The demo process (Ilo) is loaded by the "demo-data" resource once the gateway is healthy.

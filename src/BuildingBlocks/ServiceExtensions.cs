@@ -6,6 +6,7 @@ using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.BuildingBlocks.Grpc;
+using PBServices.BuildingBlocks.OpenApi;
 using PBServices.BuildingBlocks.Security;
 
 namespace PBServices.BuildingBlocks;
@@ -34,7 +35,14 @@ public static class ServiceExtensions
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         // Unreadable bodies and parameters surface as exceptions, so the problem details say what was wrong.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<DocumentInfoTransformer>();
+            o.AddDocumentTransformer<GatewayServerTransformer>();
+            o.AddDocumentTransformer<BearerSecurityTransformer>();
+            o.AddOperationTransformer<OperationConventionsTransformer>();
+        });
         builder.Services.AddGrpc(o => o.Interceptors.Add<DomainExceptionInterceptor>());
         builder.Services.AddGrpcReflection();
         return builder;

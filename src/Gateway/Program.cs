@@ -3,6 +3,7 @@ using Grpc.Reflection;
 using Grpc.Reflection.V1Alpha;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Gateway;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -35,13 +36,31 @@ builder.Services.AddSingleton(new ReflectionServiceImpl(
         .Concat(PBServices.Grpc.Ministry.MinistryReflection.Descriptor.Services)
         .Append(ReflectionReflection.Descriptor.Services[0])));
 
+// The gateway's own refusals (no token, too many requests) answer with problem details, as the services do.
+builder.Services.AddProblemDetails();
+
 var app = builder.Build();
 
+app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapGrpcService<ReflectionServiceImpl>().AllowAnonymous();
 app.MapReverseProxy();
+
+// A browsable reference over every service's document, as fetched through this gateway. Its script comes
+// from the package; fonts, telemetry, the AI agent and the developer toolbar (share, SDK) would call
+// Scalar's servers, so they are off.
+app.MapScalarApiReference("/scalar", o => o
+        .WithTitle("PB Services API reference")
+        .WithOpenApiRoutePattern("/openapi/{documentName}/v1.json")
+        .AddDocuments(GatewayRoutes.ServiceNames.Select(name => new ScalarDocument(name, char.ToUpperInvariant(name[0]) + name[1..].Replace('-', ' '))))
+        .HideDeveloperTools()
+        .DisableDefaultFonts()
+        .DisableTelemetry()
+        .DisableAgent()
+        .DisableMcp())
+    .AllowAnonymous();
 
 app.Run();

@@ -48,6 +48,8 @@ public sealed class GatewayContractTests(SystemFixture system)
         var response = await system.Gateway.PostAsJsonAsync("/api/registration/processes",
             new { name = "x", fiscalYear = 2027, level = "district", budgetCeiling = 1m }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // The gateway refuses it itself, with problem details as the OpenAPI documents declare.
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

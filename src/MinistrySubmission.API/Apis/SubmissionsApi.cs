@@ -10,8 +10,14 @@ public static class SubmissionsApi
 {
     public static IEndpointRouteBuilder MapSubmissionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/submissions/processes/{processId:guid}", GetSubmission).WithTags("Submissions");
-        app.MapGet("/api/ministry/intake/{submissionId:guid}", GetReceived).WithTags("Ministry intake").RequireAuthorization(Roles.Ministry);
+        app.MapGet("/api/submissions/processes/{processId:guid}", GetSubmission)
+            .WithTag("Submissions", "What this deployment submitted to the Ministry for each formalized list, and how its delivery went.")
+            .WithSummary("Get the submission of a process: delivery status, content hash, the Ministry's receipt and the projects submitted")
+            .Refuses(StatusCodes.Status403Forbidden, "The token acts for another jurisdiction.");
+        app.MapGet("/api/ministry/intake/{submissionId:guid}", GetReceived).RequireAuthorization(Roles.Ministry)
+            .WithTag("Ministry intake", "The Ministry's side: submissions as its intake received and verified them.")
+            .WithName("GetReceivedSubmission")
+            .WithSummary("Get a submission as the Ministry's intake received it: canonical content, hash and receipt");
         return app;
     }
 

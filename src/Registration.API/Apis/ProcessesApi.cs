@@ -13,14 +13,26 @@ public static class ProcessesApi
 {
     public static RouteGroupBuilder MapProcessesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/registration/processes").WithTags("Processes");
-        api.MapPost("/", OpenProcess).RequireAuthorization(Roles.ProcessAdmin);
-        api.MapGet("/", ListProcesses);
-        api.MapGet("/{processId:guid}", GetProcess);
-        api.MapPost("/{processId:guid}/stage", AdvanceStage).RequireAuthorization(Roles.ProcessAdmin);
+        var api = app.MapGroup("/api/registration/processes")
+            .WithTag("Processes", "A jurisdiction's participatory-budgeting processes, their stages, and the residents who register as participating agents and are accredited.");
+        api.MapPost("/", OpenProcess).RequireAuthorization(Roles.ProcessAdmin)
+            .WithSummary("Open a participatory-budgeting process for the token's jurisdiction")
+            .Refuses(StatusCodes.Status409Conflict, "The jurisdiction already has a process for that fiscal year.");
+        api.MapGet("/", ListProcesses)
+            .WithSummary("List the processes of the token's jurisdiction, newest fiscal year first")
+            .Refuses(StatusCodes.Status403Forbidden, "The token carries no jurisdiction.");
+        api.MapGet("/{processId:guid}", GetProcess)
+            .WithSummary("Get a process: its level, budget ceiling, stage and number of accredited agents");
+        api.MapPost("/{processId:guid}/stage", AdvanceStage).RequireAuthorization(Roles.ProcessAdmin)
+            .WithSummary("Advance a process to its next stage")
+            .Refuses(StatusCodes.Status409Conflict, "The stage asked for is not the one that follows the process's current stage.");
         // Any signed-in resident may apply (not an integrator: read-only); accreditation is the process-admin's decision.
-        api.MapPost("/{processId:guid}/agents", RegisterAgent).RequireAuthorization(Roles.Resident);
-        api.MapPost("/{processId:guid}/agents/{agentId:guid}/accreditation", AccreditAgent).RequireAuthorization(Roles.ProcessAdmin);
+        api.MapPost("/{processId:guid}/agents", RegisterAgent).RequireAuthorization(Roles.Resident)
+            .WithSummary("Apply to register as a participating agent of a process")
+            .Refuses(StatusCodes.Status409Conflict, "The process is past Preparation, or the DNI is already registered in it.");
+        api.MapPost("/{processId:guid}/agents/{agentId:guid}/accreditation", AccreditAgent).RequireAuthorization(Roles.ProcessAdmin)
+            .WithSummary("Accredit a registered participating agent, who may then propose and prioritise")
+            .Refuses(StatusCodes.Status409Conflict, "The agent is already accredited, or its accreditation was revoked.");
         return api;
     }
 

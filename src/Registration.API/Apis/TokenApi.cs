@@ -26,12 +26,16 @@ public static class TokenApi
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app, IConfiguration configuration)
     {
         // OAuth 2.0 client credentials (RFC 6749 §4.4) for integrators' read-only gRPC access.
-        app.MapPost("/connect/token", IssueClientToken).AllowAnonymous().DisableAntiforgery().WithTags("Tokens");
+        app.MapPost("/connect/token", IssueClientToken).AllowAnonymous().DisableAntiforgery()
+            .WithTag("Tokens", "Access tokens: client credentials for integrators and, in development, a token for any role.")
+            .WithSummary("Get an integrator's access token with OAuth 2.0 client credentials")
+            .Refuses(StatusCodes.Status401Unauthorized, "Unknown client, or wrong secret.");
 
         // Development only: lets the demo and the tests act as any role. Production uses an OIDC provider.
         if (configuration.GetValue<bool>("Auth:DevTokens"))
         {
-            app.MapPost("/api/registration/dev-tokens", IssueDevToken).AllowAnonymous().WithTags("Tokens");
+            app.MapPost("/api/registration/dev-tokens", IssueDevToken).AllowAnonymous().WithTags("Tokens")
+                .WithSummary("Get a development token for any roles and jurisdiction (development deployments only)");
         }
         return app;
     }

@@ -13,10 +13,16 @@ public static class AssessmentsApi
 {
     public static IEndpointRouteBuilder MapAssessmentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/assessment").WithTags("Assessments").RequireAuthorization(Roles.TechnicalTeam);
-        api.MapGet("/queue", GetQueue);
-        api.MapGet("/proposals/{proposalId:guid}", GetAssessment);
-        api.MapPost("/proposals/{proposalId:guid}/recommendation", Recommend);
+        var api = app.MapGroup("/api/assessment").RequireAuthorization(Roles.TechnicalTeam)
+            .WithTag("Assessments", "The technical team's work: the queue of submitted proposals and a recommendation on each one.");
+        api.MapGet("/queue", GetQueue)
+            .WithName("GetAssessmentQueue")
+            .WithSummary("List the proposals of the token's jurisdiction in the order they arrived for assessment, optionally of one process");
+        api.MapGet("/proposals/{proposalId:guid}", GetAssessment)
+            .WithSummary("Get the technical assessment of a proposal: its status and, once done, the verdict, score and reasons");
+        api.MapPost("/proposals/{proposalId:guid}/recommendation", Recommend)
+            .WithSummary("Record the technical team's recommendation on a proposal: viable or not, a score and the reasons")
+            .Refuses(StatusCodes.Status409Conflict, "The proposal has already been assessed.");
         return app;
     }
 

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Http;
+using PBServices.BuildingBlocks.OpenApi;
+
+// Beside WithTags and WithSummary, so mapping code needs no extra using.
+namespace Microsoft.AspNetCore.Builder;
+
+public static class EndpointOpenApiExtensions
+{
+    /// <summary>Tags the endpoints and tells integrators, in the OpenAPI document, what the tag groups.</summary>
+    public static TBuilder WithTag<TBuilder>(this TBuilder builder, string name, string description) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithTags(name).WithMetadata(new TagDescription(name, description));
+
+    /// <summary>
+    /// Declares a problem-details answer that only the handler knows it gives (a state conflict, another
+    /// jurisdiction), with what it means for this endpoint; the generic ones are derived by OperationConventionsTransformer.
+    /// </summary>
+    public static TBuilder Refuses<TBuilder>(this TBuilder builder, int statusCode, string description) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ProducesResponseTypeMetadata(statusCode, OperationConventionsTransformer.ProblemType(statusCode), ["application/problem+json"]) { Description = description });
+}
