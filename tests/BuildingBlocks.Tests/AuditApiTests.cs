@@ -156,7 +156,7 @@ public sealed class AuditApiTests(LocalBrokerAndDatabase servers) : IAsyncLifeti
 
         var trail = paths.GetProperty($"{Prefix}/audit").GetProperty("get");
         var verification = paths.GetProperty($"{Prefix}/audit/verification").GetProperty("get");
-        Assert.Equal(("GetAuditTrail", "VerifyAuditChain"), (trail.GetProperty("operationId").GetString(), verification.GetProperty("operationId").GetString()));
+        Assert.Equal(("getSampleAuditTrail", "verifySampleAuditChain"), (trail.GetProperty("operationId").GetString(), verification.GetProperty("operationId").GetString()));
         foreach (var operation in new[] { trail, verification })
         {
             Assert.False(string.IsNullOrWhiteSpace(operation.GetProperty("summary").GetString()));

@@ -46,8 +46,11 @@ public sealed class StageEnforcementTests(SystemFixture system)
 
         // Coordination: no more proposals; still no formalization.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Coordination", ct);
-        // (Until deliberation has the StageAdvanced event it still takes proposals, as the stage it knows allows.)
-        await AssertRefusedInStageAsync(await ProcessSteps.UntilAsync(Propose, HttpStatusCode.Conflict, "deliberation to learn of the Coordination stage"), "Coordination");
+        // Until deliberation has the StageAdvanced event it still takes proposals, as the stage it knows allows:
+        // probe with one it would refuse for its cost (400) until the stage answers first (409), then try a real one.
+        await ProcessSteps.UntilAsync(() => proposer.PostAsJsonAsync($"/api/deliberation/processes/{process.Id}/proposals", ProcessSteps.Proposal("Sin costo", 0m), ct),
+            HttpStatusCode.Conflict, "deliberation to learn of the Coordination stage");
+        await AssertRefusedInStageAsync(await Propose(), "Coordination");
 
         // Formalization: the council formalizes; the signed package waits for the Submission stage.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Formalization", ct);
@@ -88,8 +91,10 @@ public sealed class StageEnforcementTests(SystemFixture system)
 
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Coordination", ct);
 
-        var refused = await ProcessSteps.UntilAsync(() => assessor.PostAsJsonAsync($"/api/assessment/proposals/{proposal.Id}/recommendation",
-            new { viable = true, score = 70m, reasons = "Viable" }, ct), HttpStatusCode.Conflict, "technical assessment to learn of the Coordination stage");
+        // A recommendation it would refuse for its score (400) probes, without effect, until the stage answers first (409).
+        await ProcessSteps.UntilAsync(() => assessor.PostAsJsonAsync($"/api/assessment/proposals/{proposal.Id}/recommendation",
+            new { viable = true, score = 150m, reasons = "Viable" }, ct), HttpStatusCode.Conflict, "technical assessment to learn of the Coordination stage");
+        var refused = await assessor.PostAsJsonAsync($"/api/assessment/proposals/{proposal.Id}/recommendation", new { viable = true, score = 70m, reasons = "Viable" }, ct);
         await AssertRefusedInStageAsync(refused, "Coordination");
         var still = (await assessor.GetFromJsonAsync<AssessmentDto>($"/api/assessment/proposals/{proposal.Id}", ct))!;
         Assert.Equal("Pending", still.Status);

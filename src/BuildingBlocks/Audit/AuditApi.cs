@@ -20,15 +20,18 @@ public static class AuditApi
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app, string prefix)
     {
         var api = app.MapGroup($"{prefix.TrimEnd('/')}/audit").WithTags("Audit").RequireAuthorization(Policies.AuditReader);
+        // Every service maps these: the prefix's last segment keeps the operation ids unique across the deployment.
+        var segment = prefix.TrimEnd('/')[(prefix.TrimEnd('/').LastIndexOf('/') + 1)..];
+        var service = char.ToUpperInvariant(segment[0]) + segment[1..];
         api.MapGet("", GetTrail)
-            .WithName("GetAuditTrail")
+            .WithName($"Get{service}AuditTrail")
             .WithSummary("The audit trail of a process: every recorded change, in order, with who made it and the hash chain")
             .WithDescription("A token of a jurisdiction sees the entries made for that jurisdiction; a national (PE) token sees all.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapGet("/verification", Verify)
-            .WithName("VerifyAuditChain")
+            .WithName($"Verify{service}AuditChain")
             .WithSummary("Checks the service's whole audit chain: OK with the number of entries, or the first broken entry and why")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
