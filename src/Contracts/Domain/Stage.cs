@@ -34,32 +34,22 @@ public sealed record ListedProject(Guid ProposalId, string Title, decimal Cost, 
 
 public static class Stages
 {
-    /// <summary>Parses a stage by name only: Enum.TryParse would also take "1" or "Preparation,Oversight".</summary>
-    public static bool TryParse(string? value, out Stage stage)
-    {
-        foreach (var s in Enum.GetValues<Stage>())
-        {
-            if (string.Equals(s.ToString(), value, StringComparison.OrdinalIgnoreCase))
-            {
-                stage = s;
-                return true;
-            }
-        }
-        stage = default;
-        return false;
-    }
+    public static bool TryParse(string? value, out Stage stage) => TryParseName(value, out stage);
 
-    public static bool TryParseLevel(string? value, out GovernmentLevel level)
+    public static bool TryParseLevel(string? value, out GovernmentLevel level) => TryParseName(value, out level);
+
+    /// <summary>By name only, ignoring case: Enum.TryParse would also take "1" or "Preparation,Oversight".</summary>
+    private static bool TryParseName<TEnum>(string? value, out TEnum result) where TEnum : struct, Enum
     {
-        foreach (var l in Enum.GetValues<GovernmentLevel>())
+        foreach (var candidate in Enum.GetValues<TEnum>())
         {
-            if (string.Equals(l.ToString(), value, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(candidate.ToString(), value, StringComparison.OrdinalIgnoreCase))
             {
-                level = l;
+                result = candidate;
                 return true;
             }
         }
-        level = default;
+        result = default;
         return false;
     }
 }
