@@ -7,6 +7,7 @@ cd "$(dirname "$0")/../.."
 need=()
 command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/postgres" ] || need+=(postgresql)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
+[ -x /usr/bin/chromium ] || need+=(chromium) # the portal's browser tests drive Debian's Chromium (no browser download)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "Installing ${need[*]} ..."

@@ -13,7 +13,8 @@ public static class CoordinationApi
     public static IEndpointRouteBuilder MapCoordinationApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/coordination").WithTags("Coordination");
-        api.MapGet("/processes/{processId:guid}/list", GetList);
+        api.MapGet("/processes/{processId:guid}/list", GetList)
+            .AllowAnonymous();
         api.MapPost("/processes/{processId:guid}/list/formalization", Formalize).RequireAuthorization(Roles.Council);
         return app;
     }

@@ -14,9 +14,11 @@ public static class ProposalsApi
     {
         var api = app.MapGroup("/api/deliberation").WithTags("Proposals");
         api.MapPost("/processes/{processId:guid}/proposals", SubmitProposal).RequireAuthorization(Roles.Agent);
-        api.MapGet("/processes/{processId:guid}/proposals", ListProposals);
+        api.MapGet("/processes/{processId:guid}/proposals", ListProposals)
+            .AllowAnonymous();
         api.MapPost("/processes/{processId:guid}/prioritized-list", Prioritize).RequireAuthorization(Roles.ProcessAdmin);
-        api.MapGet("/processes/{processId:guid}/prioritized-list", GetPrioritizedList);
+        api.MapGet("/processes/{processId:guid}/prioritized-list", GetPrioritizedList)
+            .AllowAnonymous();
         return app;
     }
 

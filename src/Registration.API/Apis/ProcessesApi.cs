@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Errors;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Contracts.IntegrationEvents;
 using PBServices.Registration.Domain;
@@ -14,8 +15,11 @@ public static class ProcessesApi
     {
         var api = app.MapGroup("/api/registration/processes").WithTags("Processes");
         api.MapPost("/", OpenProcess).RequireAuthorization(Roles.ProcessAdmin);
-        api.MapGet("/", ListProcesses);
-        api.MapGet("/{processId:guid}", GetProcess);
+        // Participatory budgeting is public (DESIGN.md section 4): residents follow a process without signing in.
+        api.MapGet("/", ListProcesses)
+            .AllowAnonymous();
+        api.MapGet("/{processId:guid}", GetProcess)
+            .AllowAnonymous();
         api.MapPost("/{processId:guid}/stage", AdvanceStage).RequireAuthorization(Roles.ProcessAdmin);
         // Any signed-in resident may apply (not an integrator: read-only); accreditation is the process-admin's decision.
         api.MapPost("/{processId:guid}/agents", RegisterAgent).RequireAuthorization(Roles.Resident);
@@ -48,12 +52,12 @@ public static class ProcessesApi
         return TypedResults.Created($"/api/registration/processes/{process.Id}", ToResponse(process, 0));
     }
 
-    /// <summary>The processes of the caller's jurisdiction, newest fiscal year first (all of them for a national token).</summary>
-    private static async Task<Ok<ProcessResponse[]>> ListProcesses(ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    /// <summary>The processes of one jurisdiction when asked (?jurisdiction=ubigeo), else all of them (as for PE, the nation); newest fiscal year first.</summary>
+    private static async Task<Ok<ProcessResponse[]>> ListProcesses(string? jurisdiction, UnitOfWorkFactory db, CancellationToken ct)
     {
+        var filter = string.IsNullOrEmpty(jurisdiction) ? null : Guard.Jurisdiction("jurisdiction", jurisdiction);
         await using var uow = await db.BeginAsync(ct);
-        var jurisdiction = user.Jurisdiction();
-        var processes = await uow.ListProcessesAsync(jurisdiction == PbClaims.NationalJurisdiction ? null : jurisdiction, ct);
+        var processes = await uow.ListProcessesAsync(filter == PbClaims.NationalJurisdiction ? null : filter, ct);
         return TypedResults.Ok(processes.Select(p => ToResponse(p.Process, p.AccreditedAgents)).ToArray());
     }
 
