@@ -47,6 +47,12 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithEnvironment("RateLimiting__PermitsPerMinute", builder.Configuration["PB:GatewayPermitsPerMinute"] ?? "1200")
     .WithExternalHttpEndpoints();
 
+// The citizen portal: the gateway serves it at / and it reads the public APIs through the gateway, like any
+// client. A reference each way, but only the portal waits (for the gateway), so there is no wait cycle.
+var portal = builder.AddProject<Projects.Portal>("portal").WithHttpHealthCheck("/health");
+portal.WithReference(gateway).WaitFor(gateway);
+gateway.WithReference(portal);
+
 // A small demo process, loaded through the public API once the gateway is up (PB:Demo=true).
 if (string.Equals(builder.Configuration["PB:Demo"], "true", StringComparison.OrdinalIgnoreCase))
 {

@@ -12,6 +12,7 @@ dotnet --version >/dev/null 2>&1 || fail "no .NET SDK matching global.json (10.0
 need=()
 command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/postgres" ] || need+=(postgresql)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
+[ -x /usr/bin/chromium ] || need+=(chromium) # the portal's browser tests drive Debian's Chromium (no browser download)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then

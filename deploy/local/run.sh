@@ -7,6 +7,7 @@ dotnet build AppHost/AppHost.csproj --nologo -v q --no-restore || { echo "run: t
 cat <<'MSG'
 
   PB Services is starting (Ctrl+C stops everything; data stays in .data/):
+    Citizen portal (Spanish):       http://localhost:5080/
     Gateway (HTTP APIs, OpenAPI):   http://localhost:5080   e.g. http://localhost:5080/openapi/registration/v1.json
     API reference (all services):   http://localhost:5080/scalar
     Gateway (gRPC, HTTP/2 h2c):     http://localhost:5081

@@ -6,12 +6,14 @@ namespace PBServices.Gateway;
 /// <summary>
 /// The one public entry. HTTP APIs route by path prefix to the owning service's HTTP/1.1 endpoint; gRPC
 /// routes by fully qualified service name to its HTTP/2 endpoint; each service's OpenAPI document is
-/// at /openapi/{service}/v1.json. Service names resolve through Aspire's service discovery.
+/// at /openapi/{service}/v1.json; every other page is the citizen portal's. Service names resolve through
+/// Aspire's service discovery.
 /// </summary>
 public static class GatewayRoutes
 {
     public const string Anonymous = "anonymous";
     public const string Authenticated = "default";
+    private static readonly string[] ReadMethods = ["GET", "HEAD"];
 
     private sealed record Service(string Name, string[] HttpPrefixes, string[] GrpcServices);
 
@@ -49,8 +51,15 @@ public static class GatewayRoutes
 
             foreach (var prefix in s.HttpPrefixes)
             {
-                routes.Add(Route($"{s.Name}{prefix.Replace('/', '-')}", http, $"{prefix}/{{**rest}}", Authenticated));
-                routes.Add(Route($"{s.Name}{prefix.Replace('/', '-')}-exact", http, prefix, Authenticated));
+                var id = $"{s.Name}{prefix.Replace('/', '-')}";
+                foreach (var (suffix, path) in new[] { ("", $"{prefix}/{{**rest}}"), ("-exact", prefix) })
+                {
+                    // Reads are public (DESIGN.md section 4): they pass without a token and each service decides
+                    // what stays private. Writes need a token here already. Routing prefers the route that
+                    // names the request's method over the one that names none.
+                    routes.Add(Route($"{id}{suffix}-read", http, path, Anonymous, ReadMethods));
+                    routes.Add(Route($"{id}{suffix}", http, path, Authenticated));
+                }
             }
             foreach (var service in s.GrpcServices)
             {
@@ -65,14 +74,23 @@ public static class GatewayRoutes
         // Getting a token cannot require one.
         routes.Add(Route("registration-token", "registration-http", "/connect/token", Anonymous) with { Order = -1 });
         routes.Add(Route("registration-dev-tokens", "registration-http", "/api/registration/dev-tokens", Anonymous) with { Order = -1 });
+
+        // Everything no service claims is the citizen portal's: last in order, so the APIs, OpenAPI, gRPC and
+        // the gateway's own health endpoints keep theirs.
+        clusters.Add(new ClusterConfig
+        {
+            ClusterId = "portal-http",
+            Destinations = new Dictionary<string, DestinationConfig> { ["d"] = new() { Address = "http://_http.portal" } },
+        });
+        routes.Add(Route("portal", "portal-http", "/{**path}", Anonymous, ReadMethods) with { Order = int.MaxValue });
         return (routes, clusters);
     }
 
-    private static RouteConfig Route(string id, string cluster, string path, string policy) => new()
+    private static RouteConfig Route(string id, string cluster, string path, string policy, string[]? methods = null) => new()
     {
         RouteId = id,
         ClusterId = cluster,
-        Match = new RouteMatch { Path = path },
+        Match = new RouteMatch { Path = path, Methods = methods },
         AuthorizationPolicy = policy,
         RateLimiterPolicy = "per-client",
     };

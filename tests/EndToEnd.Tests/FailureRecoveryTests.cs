@@ -39,7 +39,7 @@ public sealed class FailureRecoveryTests(SystemFixture system)
         var ct = TestContext.Current.CancellationToken;
         var (processId, agent) = await OpenProcessWithAgentAsync("180303", ct);
 
-        await CrashAsync("technical-assessment", ct);
+        await system.CrashAsync("technical-assessment", ct);
         var submitted = await agent.PostAsJsonAsync($"/api/deliberation/processes/{processId}/proposals",
             new { title = "Mercado de abastos Ilo", description = "Techado y servicios", cost = 400_000m, location = "Ilo", beneficiaries = 5000, planObjective = "OE3 Economía local" }, ct);
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
@@ -84,20 +84,6 @@ public sealed class FailureRecoveryTests(SystemFixture system)
     {
         var result = await system.App.ResourceCommands.ExecuteCommandAsync(resource, command, ct);
         Assert.True(result.Success, $"{command} on {resource}: {result.Message}");
-    }
-
-    /// <summary>Kills the service's process outright (SIGKILL), as a crash or an evicted pod would, and waits until it is down.</summary>
-    private async Task CrashAsync(string resource, CancellationToken ct)
-    {
-        var running = await system.App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
-        var launcher = int.Parse(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, System.Globalization.CultureInfo.InvariantCulture);
-        // The AppHost starts a project through `dotnet run`; the service is its child process.
-        var children = File.ReadAllText($"/proc/{launcher}/task/{launcher}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var service = System.Diagnostics.Process.GetProcessById(int.Parse(children.Single(), System.Globalization.CultureInfo.InvariantCulture));
-        service.Kill();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await system.App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text is not null && e.Snapshot.State.Text != KnownResourceStates.Running, timeout.Token);
     }
 
     private async Task WaitHealthyAsync(string resource, CancellationToken ct)

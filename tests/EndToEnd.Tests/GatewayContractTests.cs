@@ -130,9 +130,9 @@ public sealed class GatewayContractTests(SystemFixture system)
         var response = await otherAdmin.PostAsJsonAsync($"/api/registration/processes/{process.Id}/stage", new { toStage = "Concertation" }, ct);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
 
-        // Each lists only its own jurisdiction's processes.
-        Assert.Contains(await admin.GetFromJsonAsync<List<ProcessDto>>("/api/registration/processes", ct) ?? [], p => p.Id == process.Id);
-        Assert.DoesNotContain(await otherAdmin.GetFromJsonAsync<List<ProcessDto>>("/api/registration/processes", ct) ?? [], p => p.Id == process.Id);
+        // Reading is public; each jurisdiction's list holds only its own processes.
+        Assert.Contains(await otherAdmin.GetFromJsonAsync<List<ProcessDto>>("/api/registration/processes?jurisdiction=040101", ct) ?? [], p => p.Id == process.Id);
+        Assert.DoesNotContain(await otherAdmin.GetFromJsonAsync<List<ProcessDto>>("/api/registration/processes?jurisdiction=080101", ct) ?? [], p => p.Id == process.Id);
     }
 
     [Fact]

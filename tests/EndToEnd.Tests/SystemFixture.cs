@@ -98,5 +98,19 @@ public sealed class SystemFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>Kills the service's process outright (SIGKILL), as a crash or an evicted pod would, and waits until it is down.</summary>
+    public async Task CrashAsync(string resource, CancellationToken ct)
+    {
+        var running = await App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
+        var launcher = int.Parse(running.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, System.Globalization.CultureInfo.InvariantCulture);
+        // The AppHost starts a project through `dotnet run`; the service is its child process.
+        var children = File.ReadAllText($"/proc/{launcher}/task/{launcher}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var service = System.Diagnostics.Process.GetProcessById(int.Parse(children.Single(), System.Globalization.CultureInfo.InvariantCulture));
+        service.Kill();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text is not null && e.Snapshot.State.Text != KnownResourceStates.Running, timeout.Token);
+    }
+
     public sealed record TokenResponse(string access_token, string token_type, int expires_in);
 }

@@ -18,6 +18,7 @@ public sealed class SystemHealthTests(SystemFixture system)
     [InlineData("coordination")]
     [InlineData("ministry-submission")]
     [InlineData("gateway")]
+    [InlineData("portal")]
     public async Task Every_resource_on_the_dashboard_becomes_healthy(string resource)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);

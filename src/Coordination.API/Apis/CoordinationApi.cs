@@ -17,12 +17,13 @@ public static class CoordinationApi
         var api = app.MapGroup("/api/coordination")
             .WithTag("Coordination", "The prioritised list of a process as coordination receives it, and its formalization with the signed Acta.");
         api.MapGet("/processes/{processId:guid}/list", GetList)
+            .AllowAnonymous()
             .WithName("GetCoordinatedList")
             .WithSummary("Get the list of a process as coordination holds it: its projects, status and, once formalized, the Acta reference");
         api.MapPost("/processes/{processId:guid}/list/formalization", Formalize).RequireAuthorization(Roles.Council)
             .WithName("FormalizeList")
             .WithSummary("Formalize a process's list with the reference of the signed Acta, which sends it to the Ministry")
-            .Refuses(StatusCodes.Status409Conflict, "The list is already formalized, or it has no project.");
+            .Refuses(StatusCodes.Status409Conflict, "The process is not in Formalization, the list is already formalized, or it has no project.");
         return app;
     }
 

@@ -17,13 +17,15 @@ public static class ProposalsApi
             .WithTag("Proposals", "Project proposals of accredited agents, and the prioritised list of viable proposals within the budget ceiling.");
         api.MapPost("/processes/{processId:guid}/proposals", SubmitProposal).RequireAuthorization(Roles.Agent)
             .WithSummary("Submit a public-investment project proposal to a process, as an accredited agent")
-            .Refuses(StatusCodes.Status409Conflict, "The process no longer takes proposals (it is past Concertation).");
+            .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, the stage that takes proposals.");
         api.MapGet("/processes/{processId:guid}/proposals", ListProposals)
+            .AllowAnonymous()
             .WithSummary("List a process's proposals with their assessment status and score");
         api.MapPost("/processes/{processId:guid}/prioritized-list", Prioritize).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Prioritise the viable proposals by score within the budget ceiling and send the list to coordination")
-            .Refuses(StatusCodes.Status409Conflict, "Proposals still wait for the technical assessment, none is viable, or the process already has a prioritised list.");
+            .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, proposals still wait for the technical assessment, none is viable, or the process already has a prioritised list.");
         api.MapGet("/processes/{processId:guid}/prioritized-list", GetPrioritizedList)
+            .AllowAnonymous()
             .WithSummary("Get a process's prioritised list: the funded projects in rank order and their total cost");
         return app;
     }

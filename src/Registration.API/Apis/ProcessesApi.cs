@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Errors;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Contracts;
 using PBServices.Registration.Domain;
@@ -18,10 +19,12 @@ public static class ProcessesApi
         api.MapPost("/", OpenProcess).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Open a participatory-budgeting process for the token's jurisdiction")
             .Refuses(StatusCodes.Status409Conflict, "The jurisdiction already has a process for that fiscal year.");
+        // Participatory budgeting is public (docs/architecture.md, "Trust boundaries"): residents follow a process without signing in.
         api.MapGet("/", ListProcesses)
-            .WithSummary("List the processes of the token's jurisdiction, newest fiscal year first")
-            .Refuses(StatusCodes.Status403Forbidden, "The token carries no jurisdiction.");
+            .AllowAnonymous()
+            .WithSummary("List the processes, optionally of one jurisdiction (ubigeo), newest fiscal year first");
         api.MapGet("/{processId:guid}", GetProcess)
+            .AllowAnonymous()
             .WithSummary("Get a process: its level, budget ceiling, stage and number of accredited agents");
         api.MapPost("/{processId:guid}/stage", AdvanceStage).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Advance a process to its next stage")
@@ -54,12 +57,12 @@ public static class ProcessesApi
         return TypedResults.Created($"/api/registration/processes/{process.Id}", ToResponse(process, 0));
     }
 
-    /// <summary>The processes of the caller's jurisdiction, newest fiscal year first (all of them for a national token).</summary>
-    private static async Task<Ok<ProcessResponse[]>> ListProcesses(ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    /// <summary>The processes of one jurisdiction when asked (?jurisdiction=ubigeo), else all of them (as for PE, the nation); newest fiscal year first.</summary>
+    private static async Task<Ok<ProcessResponse[]>> ListProcesses(string? jurisdiction, UnitOfWorkFactory db, CancellationToken ct)
     {
+        var filter = string.IsNullOrEmpty(jurisdiction) ? null : Guard.Jurisdiction("jurisdiction", jurisdiction);
         await using var uow = await db.BeginAsync(ct);
-        var jurisdiction = user.Jurisdiction();
-        var processes = await uow.ListProcessesAsync(jurisdiction == PbClaims.NationalJurisdiction ? null : jurisdiction, ct);
+        var processes = await uow.ListProcessesAsync(filter == PbClaims.NationalJurisdiction ? null : filter, ct);
         return TypedResults.Ok(processes.Select(p => ToResponse(p.Process, p.AccreditedAgents)).ToArray());
     }
 

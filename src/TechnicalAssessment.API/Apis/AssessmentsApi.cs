@@ -13,16 +13,18 @@ public static class AssessmentsApi
 {
     public static IEndpointRouteBuilder MapAssessmentsApi(this IEndpointRouteBuilder app)
     {
+        // The technical team's by default; a proposal's assessment is public, and AllowAnonymous overrides the group's policy.
         var api = app.MapGroup("/api/assessment").RequireAuthorization(Roles.TechnicalTeam)
             .WithTag("Assessments", "The technical team's work: the queue of submitted proposals and a recommendation on each one.");
         api.MapGet("/queue", GetQueue)
             .WithName("GetAssessmentQueue")
             .WithSummary("List the proposals of the token's jurisdiction in the order they arrived for assessment, optionally of one process");
         api.MapGet("/proposals/{proposalId:guid}", GetAssessment)
+            .AllowAnonymous()
             .WithSummary("Get the technical assessment of a proposal: its status and, once done, the verdict, score and reasons");
         api.MapPost("/proposals/{proposalId:guid}/recommendation", Recommend)
             .WithSummary("Record the technical team's recommendation on a proposal: viable or not, a score and the reasons")
-            .Refuses(StatusCodes.Status409Conflict, "The proposal has already been assessed.");
+            .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, or the proposal has already been assessed.");
         return app;
     }
 
@@ -36,12 +38,10 @@ public static class AssessmentsApi
         return TypedResults.Ok(queue.Select(ToResponse).ToArray());
     }
 
-    private static async Task<Ok<AssessmentResponse>> GetAssessment(Guid proposalId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<AssessmentResponse>> GetAssessment(Guid proposalId, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
-        var a = await uow.GetByProposalAsync(proposalId, ct);
-        user.EnsureActsFor(a.Jurisdiction);
-        return TypedResults.Ok(ToResponse(a));
+        return TypedResults.Ok(ToResponse(await uow.GetByProposalAsync(proposalId, ct)));
     }
 
     private static async Task<Ok<AssessmentResponse>> Recommend(Guid proposalId, RecommendationRequest r, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)

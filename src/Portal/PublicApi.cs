@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.Json;
+
+namespace PBServices.Portal;
+
+// What the public HTTP APIs answer, as this client reads them (only the fields the pages show).
+public sealed record ProcessView(Guid Id, string Jurisdiction, string Name, int FiscalYear, string Level, decimal BudgetCeiling, string Stage, int AccreditedAgents);
+public sealed record ProposalView(Guid Id, string Title, decimal Cost, string Status, decimal? Score);
+public sealed record AssessmentView(Guid ProposalId, string Status, bool? Viable, decimal? Score, string? Reasons);
+public sealed record ListedProject(Guid ProposalId, string Title, decimal Cost, int Rank);
+public sealed record PrioritizedListView(string Rule, decimal BudgetCeiling, decimal TotalCost, IReadOnlyList<ListedProject> Projects);
+public sealed record CoordinatedListView(string Status, decimal BudgetCeiling, decimal TotalCost, string? ActaReference, DateTimeOffset? ApprovedAt, IReadOnlyList<ListedProject> Projects);
+public sealed record SubmissionView(string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, DateTimeOffset? DeliveredAt);
+
+/// <summary>The services answered with an error, or could not be reached: the page cannot be built.</summary>
+public sealed class ApiUnavailableException(string path, int status, string reason, Exception? inner = null)
+    : Exception($"GET {path}: {reason}", inner)
+{
+    /// <summary>503 when the services are unreachable or overloaded (worth trying again soon), 502 when they answered wrongly.</summary>
+    public int Status { get; } = status;
+}
+
+/// <summary>
+/// The public, anonymous reads of the services, through the gateway. A missing piece (404) is a normal
+/// state of a process that has not got that far, so it is null, not an error.
+/// </summary>
+public sealed class PublicApi(HttpClient http)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Null when the API refuses the jurisdiction code.</summary>
+    public async Task<IReadOnlyList<ProcessView>?> ProcessesAsync(string? jurisdiction, CancellationToken ct)
+    {
+        var path = "/api/registration/processes" + (string.IsNullOrEmpty(jurisdiction) ? "" : $"?jurisdiction={Uri.EscapeDataString(jurisdiction)}");
+        var (status, list) = await GetAsync<ProcessView[]>(path, ct, HttpStatusCode.BadRequest);
+        return status == HttpStatusCode.BadRequest ? null : list ?? [];
+    }
+
+    public async Task<ProcessView?> ProcessAsync(Guid id, CancellationToken ct) =>
+        (await GetAsync<ProcessView>($"/api/registration/processes/{id}", ct)).Value;
+
+    /// <summary>Empty too while deliberation has not yet learnt of a newly opened process.</summary>
+    public async Task<IReadOnlyList<ProposalView>> ProposalsAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<ProposalView[]>($"/api/deliberation/processes/{processId}/proposals", ct)).Value ?? [];
+
+    public async Task<AssessmentView?> AssessmentAsync(Guid proposalId, CancellationToken ct) =>
+        (await GetAsync<AssessmentView>($"/api/assessment/proposals/{proposalId}", ct)).Value;
+
+    public async Task<PrioritizedListView?> PrioritizedListAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<PrioritizedListView>($"/api/deliberation/processes/{processId}/prioritized-list", ct)).Value;
+
+    public async Task<CoordinatedListView?> CoordinatedListAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<CoordinatedListView>($"/api/coordination/processes/{processId}/list", ct)).Value;
+
+    public async Task<SubmissionView?> SubmissionAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<SubmissionView>($"/api/submissions/processes/{processId}", ct)).Value;
+
+    private async Task<(HttpStatusCode Status, T? Value)> GetAsync<T>(string path, CancellationToken ct, HttpStatusCode? alsoExpected = null) where T : class
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync(path, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ApiUnavailableException(path, StatusCodes.Status503ServiceUnavailable, "unreachable", e);
+        }
+        catch (Exception e) when (e is TimeoutException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException && !ct.IsCancellationRequested)
+        {
+            throw new ApiUnavailableException(path, StatusCodes.Status503ServiceUnavailable, "timed out", e);
+        }
+
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.NotFound || response.StatusCode == alsoExpected)
+            {
+                return (response.StatusCode, null);
+            }
+            if (!response.IsSuccessStatusCode)
+            {
+                var status = response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests
+                    ? StatusCodes.Status503ServiceUnavailable
+                    : StatusCodes.Status502BadGateway;
+                throw new ApiUnavailableException(path, status, $"answered {(int)response.StatusCode}");
+            }
+            try
+            {
+                var value = await response.Content.ReadFromJsonAsync<T>(Json, ct);
+                return (response.StatusCode, value ?? throw new ApiUnavailableException(path, StatusCodes.Status502BadGateway, "answered an empty body"));
+            }
+            catch (JsonException e)
+            {
+                throw new ApiUnavailableException(path, StatusCodes.Status502BadGateway, "answered something that is not the expected JSON", e);
+            }
+        }
+    }
+}
