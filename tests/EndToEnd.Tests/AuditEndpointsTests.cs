@@ -36,14 +36,14 @@ public sealed class AuditEndpointsTests(SystemFixture system)
     public async Task A_process_trail_names_who_did_what_and_why_in_every_service_and_never_the_DNI()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (process, admin, agent) = await ProcessSteps.OpenInConcertationAsync(system, "040104", 1_000_000m, ct);
+        var (process, admin, agent) = await ProcessSteps.OpenInConcertationAsync(system, "040105", 1_000_000m, ct);
         var proposal = (await (await ProcessSteps.UntilAsync(
             () => agent.PostAsJsonAsync($"/api/deliberation/processes/{process.Id}/proposals", ProcessSteps.Proposal("Posta de salud Yanahuara", 250_000m), ct),
             HttpStatusCode.Created, "deliberation to accept the proposal")).Content.ReadFromJsonAsync<ProposalDto>(ct))!;
-        var assessor = system.As(await system.TokenAsync("technical-team", "040104", "ing-yanahuara"));
+        var assessor = system.As(await system.TokenAsync("technical-team", "040105", "ing-yanahuara"));
         await ProcessSteps.UntilAsync(() => assessor.PostAsJsonAsync($"/api/assessment/proposals/{proposal.Id}/recommendation",
             new { viable = true, score = 77m, reasons = "Viable: brecha de salud priorizada en el PDC" }, ct), HttpStatusCode.OK, "the assessment");
-        var oversight = system.As(await system.TokenAsync("oversight", "040104", "comite-vigilancia"));
+        var oversight = system.As(await system.TokenAsync("oversight", "040105", "comite-vigilancia"));
 
         var registration = (await oversight.GetFromJsonAsync<List<AuditEntryDto>>($"/api/registration/audit?processId={process.Id}", ct))!;
         Assert.Equal(["process.opened", "agent.registered", "agent.accredited", "process.stage-advanced"], registration.Select(e => e.Action));

@@ -84,7 +84,7 @@ public sealed class PortalTests(SystemFixture system, PortalBrowser browser) : I
         await browser.CheckAsync(Gateway, $"/procesos/{story.Process.Id}", "proceso-completo", async page =>
         {
             Assert.Equal(story.Process.Name, await Seen(page.Locator("h1")));
-            Assert.Contains("Concertación", await Seen(page.Locator("[aria-current=step]")));
+            Assert.Contains("Presentación al MEF", await Seen(page.Locator("[aria-current=step]")));
             Assert.Contains("Provincial", await Seen(page.Locator("main > dl.facts")));
 
             var waterCard = await Card(page, water.Title);

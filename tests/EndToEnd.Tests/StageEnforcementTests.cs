@@ -13,10 +13,10 @@ public sealed class StageEnforcementTests(SystemFixture system)
     public async Task Each_service_refuses_what_the_stage_forbids_and_accepts_it_in_its_stage()
     {
         var ct = TestContext.Current.CancellationToken;
-        const string jurisdiction = "230101"; // Tacna
+        const string jurisdiction = "240101"; // Tumbes
         var admin = system.As(await system.TokenAsync("process-admin", jurisdiction, "pb-office"));
         var opened = await admin.PostAsJsonAsync("/api/registration/processes",
-            new { name = "Presupuesto Participativo Tacna", fiscalYear = DateTime.UtcNow.Year + 1, level = "district", budgetCeiling = 1_000_000m }, ct);
+            new { name = "Presupuesto Participativo Tumbes", fiscalYear = DateTime.UtcNow.Year + 1, level = "district", budgetCeiling = 1_000_000m }, ct);
         var process = (await opened.Content.ReadFromJsonAsync<ProcessDto>(ct))!;
         var resident = system.As(await system.TokenAsync("resident", jurisdiction));
         var agent = (await (await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/agents",
@@ -25,7 +25,7 @@ public sealed class StageEnforcementTests(SystemFixture system)
         var proposer = system.As(await system.TokenAsync("agent", jurisdiction, agent.Id.ToString()));
         var council = system.As(await system.TokenAsync("council", jurisdiction, "concejo-tacna"));
         Task<HttpResponseMessage> Propose() => proposer.PostAsJsonAsync($"/api/deliberation/processes/{process.Id}/proposals", ProcessSteps.Proposal("Agua potable Ciudad Nueva", 400_000m), ct);
-        Task<HttpResponseMessage> Formalize() => council.PostAsJsonAsync($"/api/coordination/processes/{process.Id}/list/formalization", new { actaReference = "ACTA-TACNA-001" }, ct);
+        Task<HttpResponseMessage> Formalize() => council.PostAsJsonAsync($"/api/coordination/processes/{process.Id}/list/formalization", new { actaReference = "ACTA-TUMBES-001" }, ct);
 
         // Preparation: deliberation, once it knows the process and the agent, refuses proposals.
         await AssertRefusedInStageAsync(await ProcessSteps.UntilAsync(Propose, HttpStatusCode.Conflict, "deliberation to refuse a proposal in Preparation"), "Preparation");
@@ -78,11 +78,11 @@ public sealed class StageEnforcementTests(SystemFixture system)
     public async Task The_technical_team_cannot_assess_once_Concertation_has_closed()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (process, admin, agent) = await ProcessSteps.OpenInConcertationAsync(system, "230102", 1_000_000m, ct);
+        var (process, admin, agent) = await ProcessSteps.OpenInConcertationAsync(system, "240102", 1_000_000m, ct);
         var proposal = (await (await ProcessSteps.UntilAsync(
             () => agent.PostAsJsonAsync($"/api/deliberation/processes/{process.Id}/proposals", ProcessSteps.Proposal("Losa deportiva Pocollay", 200_000m), ct),
             HttpStatusCode.Created, "deliberation to accept the proposal")).Content.ReadFromJsonAsync<ProposalDto>(ct))!;
-        var assessor = system.As(await system.TokenAsync("technical-team", "230102", "ing-pocollay"));
+        var assessor = system.As(await system.TokenAsync("technical-team", "240102", "ing-pocollay"));
         await Eventually.Get(async () =>
         {
             var r = await assessor.GetAsync($"/api/assessment/proposals/{proposal.Id}", ct);
