@@ -13,7 +13,7 @@ group=""
 
 fail() {
   [ -n "$group" ] && kill -KILL -- "-$group" 2>/dev/null
-  echo "--- last lines of run.sh:" >&2
+  echo "--- last lines of run.sh (all of it: $log):" >&2
   tail -n 25 "$log" >&2
   echo "smoke failed: $*" >&2
   exit 1
