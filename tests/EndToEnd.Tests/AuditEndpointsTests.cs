@@ -47,7 +47,7 @@ public sealed class AuditEndpointsTests(SystemFixture system)
 
         var registration = (await oversight.GetFromJsonAsync<List<AuditEntryDto>>($"/api/registration/audit?processId={process.Id}", ct))!;
         Assert.Equal(["process.opened", "agent.registered", "agent.accredited", "process.stage-advanced"], registration.Select(e => e.Action));
-        Assert.Equal(["pb-office", "process-admin"], [registration[0].Subject, registration[0].Role]);
+        Assert.Equal(["pp-040105", "process-admin"], [registration[0].Subject, registration[0].Role]);
         Assert.Equal("resident", registration[1].Role);
         Assert.Equal("Concertation", registration[3].NewValues.GetProperty("toStage").GetString());
         Assert.DoesNotContain("41234567", string.Join(" ", registration.Select(e => e.NewValues.GetRawText())));

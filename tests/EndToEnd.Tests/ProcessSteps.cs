@@ -37,19 +37,10 @@ public static class ProcessSteps
     /// <summary>Opens a district process, accredits one agent in Preparation and advances to Concertation.</summary>
     public static async Task<(ProcessDto Process, HttpClient Admin, HttpClient Agent)> OpenInConcertationAsync(SystemFixture system, string jurisdiction, decimal ceiling, CancellationToken ct)
     {
-        var admin = system.As(await system.TokenAsync("process-admin", jurisdiction, "pb-office"));
-        var opened = await admin.PostAsJsonAsync("/api/registration/processes",
-            new { name = $"Presupuesto Participativo {jurisdiction}", fiscalYear = DateTime.UtcNow.Year + 1, level = "district", budgetCeiling = ceiling }, ct);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        var process = (await opened.Content.ReadFromJsonAsync<ProcessDto>(ct))!;
-        var resident = system.As(await system.TokenAsync("resident", jurisdiction));
-        var registered = await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/agents",
-            new { fullName = "Luz Condori Mamani", dni = "41234567", organisation = "Comité de Vaso de Leche" }, ct);
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        var agent = (await registered.Content.ReadFromJsonAsync<AgentDto>(ct))!;
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/registration/processes/{process.Id}/agents/{agent.Id}/accreditation", null, ct)).StatusCode);
-        await AdvanceAsync(admin, process.Id, "Concertation", ct);
-        return (process, admin, system.As(await system.TokenAsync("agent", jurisdiction, agent.Id.ToString())));
+        var story = await ProcessStory.OpenAsync(system, jurisdiction, $"Presupuesto Participativo {jurisdiction}", ceiling, ct);
+        await story.AccreditAgentAsync("Luz Condori Mamani", "41234567", "Comité de Vaso de Leche");
+        await story.StartConcertationAsync();
+        return (story.Process, story.Admin, story.Agent);
     }
 
     public static object Proposal(string title, decimal cost) =>

@@ -25,6 +25,10 @@ public sealed class ProcessStory
     }
 
     public ProcessDto Process { get; }
+    /// <summary>The process-admin's client, for the steps a test takes itself.</summary>
+    public HttpClient Admin => _admin;
+    /// <summary>The client of the agent accredited last.</summary>
+    public HttpClient Agent => _agent ?? throw new InvalidOperationException("Accredit an agent first");
     public List<ProposalDto> Proposals { get; } = [];
     /// <summary>Every response an official, resident or agent got while building the story, to check what they reveal.</summary>
     public List<string> PrivateResponses { get; } = [];
@@ -42,8 +46,7 @@ public sealed class ProcessStory
     /// <summary>Preparation is over: the workshops of Concertation begin.</summary>
     public async Task StartConcertationAsync()
     {
-        var advanced = await _admin.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/stage", new { toStage = "Concertation" }, _ct);
-        Assert.Equal(HttpStatusCode.OK, advanced.StatusCode);
+        await ProcessSteps.AdvanceAsync(_admin, Process.Id, "Concertation", _ct);
     }
 
     /// <summary>A resident applies with their DNI and the process-admin accredits them; the last one accredited proposes.</summary>
