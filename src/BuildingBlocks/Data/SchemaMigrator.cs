@@ -22,7 +22,7 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ServiceMigration
             try
             {
                 // Start-up DDL is no user action: kept out of the traces, like the background polls.
-                using (Telemetry.TraceContext.QuietPoll())
+                using (Telemetry.TraceContext.Untraced())
                 {
                     await MigrateAsync(cancellationToken);
                 }

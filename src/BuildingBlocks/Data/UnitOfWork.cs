@@ -72,6 +72,8 @@ public sealed class UnitOfWork : IAsyncDisposable
 
     public async Task CommitAsync(CancellationToken ct)
     {
+        // The relay publishes under this context, so the consumers join the request's trace.
+        var trace = TraceContext.Capture();
         foreach (var e in _events)
         {
             await Connection.ExecuteAsync(Command(
@@ -82,9 +84,8 @@ public sealed class UnitOfWork : IAsyncDisposable
                     Type = e.GetType().FullName,
                     Payload = JsonSerializer.Serialize(e, e.GetType(), EventJson.Options),
                     e.OccurredAt,
-                    // The relay publishes under this context, so the consumers join the request's trace.
-                    TraceParent = TraceContext.Current(),
-                    TraceState = System.Diagnostics.Activity.Current?.TraceStateString,
+                    TraceParent = trace.Parent,
+                    TraceState = trace.State,
                 }, ct));
         }
         await AppendAuditAsync(ct);

@@ -62,7 +62,7 @@ public sealed class OutboxRelay(
         await using var __ = tx;
         if (rows.Count == 0)
         {
-            using (TraceContext.QuietPoll())
+            using (TraceContext.Untraced())
             {
                 await tx.CommitAsync(ct);
             }
@@ -125,7 +125,7 @@ public sealed class OutboxRelay(
     /// <summary>Opens, begins and claims the next batch untraced: a poll is no user action (see TraceContext).</summary>
     private async Task<(NpgsqlConnection, NpgsqlTransaction, List<OutboxRow>)> ClaimBatchQuietlyAsync(CancellationToken ct)
     {
-        using var quiet = TraceContext.QuietPoll();
+        using var quiet = TraceContext.Untraced();
         var connection = await dataSource.OpenConnectionAsync(ct);
         try
         {

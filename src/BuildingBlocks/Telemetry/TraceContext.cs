@@ -11,8 +11,9 @@ public static class TraceContext
 {
     public static readonly ActivitySource Source = new("PBServices.BuildingBlocks");
 
-    /// <summary>The current W3C traceparent, to store beside work that another process will continue.</summary>
-    public static string? Current() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } a ? a.Id : null;
+    /// <summary>The current W3C traceparent and tracestate, to store beside work that another process will continue.</summary>
+    public static (string? Parent, string? State) Capture() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } a ? (a.Id, a.TraceStateString) : (null, null);
 
     /// <summary>
     /// Starts the span that continues stored work under the trace that wrote it; a row stored without a
@@ -24,8 +25,8 @@ public static class TraceContext
             : Source.StartActivity(name, kind);
 
     /// <summary>
-    /// Suppresses instrumentation for a background poll: a poll that finds nothing is no user action, and
-    /// recorded it would fill the trace view with one-span database traces every second.
+    /// Suppresses instrumentation for work that is no user action (a background poll, start-up DDL): recorded,
+    /// polls alone would fill the trace view with one-span database traces every second.
     /// </summary>
-    public static IDisposable QuietPoll() => SuppressInstrumentationScope.Begin();
+    public static IDisposable Untraced() => SuppressInstrumentationScope.Begin();
 }

@@ -108,7 +108,7 @@ public sealed class SubmissionDeliverer(
     /// <summary>Begins and claims untraced: a poll is no user action (see TraceContext).</summary>
     private async Task<(UnitOfWork, Submission?)> ClaimQuietlyAsync(CancellationToken ct)
     {
-        using var quiet = TraceContext.QuietPoll();
+        using var quiet = TraceContext.Untraced();
         var uow = await db.BeginAsync(ct);
         try
         {

@@ -16,7 +16,8 @@ public sealed class ListFormalizedHandler(UnitOfWorkFactory db, SigningKeyStore 
     {
         using var key = await keys.GetAsync(uow, ct);
         var package = SubmissionPackage.Build(Guid.CreateVersion7(uow.Now), e, key);
-        await uow.InsertSubmissionAsync(package, e.ProcessId, e.ListId, e.Jurisdiction, TraceContext.Current(), System.Diagnostics.Activity.Current?.TraceStateString, ct);
+        var (traceParent, traceState) = TraceContext.Capture();
+        await uow.InsertSubmissionAsync(package, e.ProcessId, e.ListId, e.Jurisdiction, traceParent, traceState, ct);
         uow.Audit(Actor.System("ministry-submission", e.Jurisdiction), "submission.signed", e.ProcessId, package.SubmissionId.ToString(),
             new { package.ContentHash, package.TotalCost, e.ActaReference });
         uow.AfterCommit(delivery.Notify);
