@@ -17,6 +17,11 @@ read -r passed failed skipped < <(awk '
   /^[[:space:]]*succeeded:/ { p += $2 }
   /^[[:space:]]*skipped:/   { s += $2 }
   END { printf "%d %d %d\n", p, f, s }' "$log")
+# CI shows only the end of the output: name each failed test and the start of its message there.
+awk '
+  /^[[:space:]]*failed [^:]/ { show = 1; n = 0; print "FAILED:" substr($0, index($0, "failed") + 6); next }
+  show && (/Standard output|Stack Trace:/ || ++n > 12) { show = 0 }
+  show { print }' "$log"
 rm -f "$log"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
