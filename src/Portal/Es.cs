@@ -84,4 +84,186 @@ public static class Es
     public static string Percent(decimal part, decimal whole) => whole == 0 ? "—" : (part / whole).ToString("P0", Peru);
 
     public static string Date(DateTimeOffset when) => when.ToOffset(PeruOffset).ToString("d 'de' MMMM 'de' yyyy", Peru);
+
+    public static string Date(DateOnly day) => day.ToString("d 'de' MMMM 'de' yyyy", Peru);
+
+    /// <summary>A calendar window as a resident reads it: "del 5 al 16 de enero de 2027", or one day.</summary>
+    public static string Window(DateWindow w) =>
+        w.From == w.To ? $"el {Date(w.From)}"
+        : w.From.Year != w.To.Year ? $"del {Date(w.From)} al {Date(w.To)}"
+        : w.From.Month != w.To.Month ? $"del {w.From.ToString("d 'de' MMMM", Peru)} al {Date(w.To)}"
+        : $"del {w.From.Day} al {Date(w.To)}";
+
+    /// <summary>Today's date in Peru, the calendar the windows are written in.</summary>
+    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(PeruOffset).DateTime);
+
+    /// <summary>
+    /// The calendar's windows in order: the steps of Preparation (as the API names them in currentStep), then
+    /// the stages after it (as it names them in stage).
+    /// </summary>
+    public static readonly IReadOnlyList<(string Api, string Name, Func<CalendarView, DateWindow> Window)> Calendar =
+    [
+        ("Registration", "Inscripción de agentes participantes", c => c.Registration),
+        ("Publication", "Publicación de la lista de agentes hábiles", c => c.Publication),
+        ("Objections", "Tachas a los agentes de la lista", c => c.Objections),
+        ("Accreditation", "Acreditación de agentes", c => c.Accreditation),
+        ("Training", "Capacitación de agentes", c => c.Training),
+        ("Concertation", "Concertación: talleres y propuestas", c => c.Concertation),
+        ("Coordination", "Coordinación entre niveles de gobierno", c => c.Coordination),
+        ("Formalization", "Formalización de acuerdos", c => c.Formalization),
+        ("Submission", "Presentación al MEF", c => c.Submission),
+        ("Oversight", "Vigilancia", c => c.Oversight),
+    ];
+
+    public static string BallotFormat(string format) => format switch
+    {
+        "Approval" => "Por aprobación: cada agente marca todos los proyectos que aprueba, sin pasar el techo presupuestal",
+        "Ranked" => "Por orden de preferencia: cada agente ordena los proyectos del que más prefiere al que menos",
+        "Cumulative" => "Por puntos: cada agente reparte sus puntos entre los proyectos que prefiere",
+        "Plurality" => "Por mayoría simple: cada agente vota por un proyecto",
+        _ => format,
+    };
+
+    public static string RuleExplained(string rule) => rule switch
+    {
+        "greedy" => "Se financian los proyectos en el orden de su puntaje o votos; el que ya no cabe en el techo se salta y se sigue con el siguiente",
+        "mes" => "Método de partes iguales: el techo se reparte por igual entre los agentes y cada proyecto se financia con la parte de quienes lo apoyan",
+        "mes-add1" => "Método de partes iguales, completado: como el anterior, y el saldo que queda se usa aumentando la parte de cada agente hasta agotar el techo",
+        _ => rule,
+    };
+
+    public static string QuotaGroup(string group) => group switch
+    {
+        "Women" => "Mujeres",
+        "Youth" => "Jóvenes",
+        "Indigenous" => "Pueblos indígenas u originarios",
+        _ => group,
+    };
+
+    public static string QuotaBody(string body) => body switch
+    {
+        "Delegates" => "los delegados",
+        "DirectiveCommittee" => "el comité directivo",
+        _ => body,
+    };
+
+    public static readonly IReadOnlyList<(string Api, string Name)> OrganisationTypes =
+    [
+        ("NeighbourhoodCommittee", "Comité o junta vecinal"),
+        ("WomensOrganisation", "Organización de mujeres"),
+        ("YouthOrganisation", "Organización juvenil"),
+        ("IndigenousOrPeasantCommunity", "Comunidad campesina o nativa"),
+        ("VasoDeLecheOrComedor", "Vaso de Leche o comedor popular"),
+        ("Ngo", "ONG"),
+        ("ProfessionalOrBusinessAssociation", "Asociación profesional o empresarial"),
+        ("Other", "Otra organización"),
+    ];
+
+    public static string OrganisationType(string type) => Named(OrganisationTypes, type);
+
+    public static readonly IReadOnlyList<(string Api, string Name)> RegistryKinds =
+    [
+        ("Public", "Registros Públicos (SUNARP)"),
+        ("Municipal", "Registro municipal de organizaciones sociales"),
+    ];
+
+    public static readonly IReadOnlyList<(string Api, string Name)> Genders = [("Female", "Mujer"), ("Male", "Hombre")];
+
+    public static string Gender(string gender) => Named(Genders, gender);
+
+    public static string AgentRole(string role) => role switch
+    {
+        "Representative" => "Titular",
+        "Alternate" => "Alterno",
+        _ => role,
+    };
+
+    public static string ApplicationStatus(string status) => status switch
+    {
+        "Submitted" => "Presentada",
+        "Observed" => "Observada",
+        "Eligible" => "Hábil",
+        "Rejected" => "Rechazada",
+        _ => status,
+    };
+
+    /// <summary>A person's status on the published list (and an agent's after accreditation).</summary>
+    public static string AgentStatus(string status) => status switch
+    {
+        "Submitted" => "En revisión",
+        "Observed" => "Observado",
+        "Eligible" => "Hábil",
+        "Excluded" => "Excluido por tacha",
+        "Accredited" => "Acreditado",
+        "Revoked" => "Acreditación revocada",
+        "Rejected" => "No hábil",
+        _ => status,
+    };
+
+    public static readonly IReadOnlyList<(string Api, string Name)> DocumentKinds =
+    [
+        ("RegistrationForm", "Ficha de inscripción"),
+        ("RegistryEntry", "Constancia de inscripción en el registro"),
+        ("AssemblyAct", "Acta de asamblea que elige a los representantes"),
+        ("DniScan", "Copia del DNI"),
+    ];
+
+    public static string DocumentKind(string kind) => Named(DocumentKinds, kind);
+
+    public static string Channel(string channel) => channel switch
+    {
+        "Online" => "En línea",
+        "Desk" => "En ventanilla",
+        _ => channel,
+    };
+
+    public static string ObjectionStatus(string status) => status switch
+    {
+        "Pending" => "Pendiente",
+        "Upheld" => "Fundada",
+        "Dismissed" => "Infundada",
+        _ => status,
+    };
+
+    public static string Dimension(string dimension) => dimension switch
+    {
+        "Gender" => "Género",
+        "OrganisationType" => "Tipo de organización",
+        "Territory" => "Territorio",
+        "AgeBand" => "Edad",
+        _ => dimension,
+    };
+
+    /// <summary>A statistics row's value as a resident reads it; territories stay as their ubigeo.</summary>
+    public static string DimensionValue(string dimension, string value) => dimension switch
+    {
+        "Gender" => Gender(value) switch { "Mujer" => "Mujeres", "Hombre" => "Hombres", var other => other },
+        "OrganisationType" => OrganisationType(value),
+        "AgeBand" => $"{value} años",
+        _ => value,
+    };
+
+    public static string Role(string role) => role switch
+    {
+        "resident" => "Vecino o vecina",
+        "agent" => "Agente participante",
+        "process-admin" => "Oficina de presupuesto participativo",
+        _ => role,
+    };
+
+    public static string Bytes(long size) => size < 1024 * 1024
+        ? $"{Math.Max(1, (size + 512) / 1024)} KB"
+        : $"{(size / (1024m * 1024m)).ToString("0.#", Peru)} MB";
+
+    private static string Named(IReadOnlyList<(string Api, string Name)> names, string api)
+    {
+        foreach (var (a, n) in names)
+        {
+            if (a == api)
+            {
+                return n;
+            }
+        }
+        return api;
+    }
 }

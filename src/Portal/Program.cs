@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using PBServices.Portal;
 
@@ -20,10 +22,27 @@ builder.Services.AddHttpClient<PublicApi>(http => http.BaseAddress = new Uri(bui
         o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
         o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(12);
     });
+// The signed-in person's calls: a write is never repeated (a second POST could register twice), and
+// three documents of up to 10 MB each may take a while on a slow connection.
+builder.Services.AddHttpClient<SignedInApi>(http => http.BaseAddress = new Uri(builder.Configuration["Portal:GatewayUrl"] ?? "http://_http.gateway"))
+    .RemoveAllResilienceHandlers()
+    .AddStandardResilienceHandler(o =>
+    {
+        o.Retry.MaxRetryAttempts = 1;
+        o.Retry.Delay = TimeSpan.FromMilliseconds(300);
+        o.Retry.DisableForUnsafeHttpMethods();
+        o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(60);
+        o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(90);
+        o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(120);
+    });
 #pragma warning restore EXTEXP0001
+builder.Services.AddSingleton(TimeProvider.System);
+// The gateway in front says whether the person's connection is HTTPS (the session cookie is Secure then).
+builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedProto);
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseResponseCompression();
 // A failed API call becomes a page saying so in Spanish (502/503), never a stack trace.
 app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -32,6 +51,20 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     StatusCodeSelector = e => e is ApiUnavailableException u ? u.Status : StatusCodes.Status500InternalServerError,
 });
 app.UseStatusCodePagesWithReExecute("/estado/{0}");
+// An expired or refused token: the person signs in again and comes back to the page they were on.
+app.Use(async (context, next) =>
+{
+    try
+    {
+        await next(context);
+    }
+    catch (SignInAgainException) when (!context.Response.HasStarted)
+    {
+        Session.Forget(context);
+        var back = context.Request.Method == HttpMethods.Get ? context.Request.Path + context.Request.QueryString : context.Request.Path.ToString();
+        context.Response.Redirect("/ingresar?volver=" + Uri.EscapeDataString(back));
+    }
+});
 app.UseRequestLocalization(new RequestLocalizationOptions
 {
     DefaultRequestCulture = new RequestCulture(Es.Peru),

@@ -4,7 +4,18 @@ using System.Text.Json;
 namespace PBServices.Portal;
 
 // What the public HTTP APIs answer, as this client reads them (only the fields the pages show).
-public sealed record ProcessView(Guid Id, string Jurisdiction, string Name, int FiscalYear, string Level, decimal BudgetCeiling, string Stage, int AccreditedAgents);
+public sealed record ProcessView(Guid Id, string Jurisdiction, string Name, int FiscalYear, string Level, decimal BudgetCeiling, string Stage, int AccreditedAgents,
+    CalendarView? Calendar = null, RulesView? Rules = null, string? CurrentStep = null, DateTimeOffset? EligibleListPublishedAt = null);
+public sealed record DateWindow(DateOnly From, DateOnly To);
+public sealed record CalendarView(DateWindow Registration, DateWindow Publication, DateWindow Objections, DateWindow Accreditation, DateWindow Training,
+    DateWindow Concertation, DateWindow Coordination, DateWindow Formalization, DateWindow Submission, DateWindow Oversight);
+public sealed record QuotaView(string Body, string Group, int MinimumSeats);
+public sealed record RulesView(int AgentsPerOrganisation, bool TrainingRequiredToVote, string BallotFormat, string AllocationRule,
+    int OversightCommitteeSize, int DelegateSeats, int DirectiveCommitteeSeats, IReadOnlyList<QuotaView> Quotas);
+public sealed record EligibleEntry(Guid AgentId, string FullName, string Role, Guid OrganisationId, string OrganisationName, string OrganisationType, string Status, int PendingObjections);
+public sealed record EligibleListView(Guid ProcessId, DateTimeOffset PublishedAt, IReadOnlyList<EligibleEntry> Entries);
+public sealed record StatisticsRow(int FiscalYear, Guid ProcessId, string Dimension, string Value, int Registered, int Accredited);
+public sealed record StatisticsView(IReadOnlyList<StatisticsRow> Rows);
 public sealed record ProposalView(Guid Id, string Title, decimal Cost, string Status, decimal? Score);
 public sealed record AssessmentView(Guid ProposalId, string Status, bool? Viable, decimal? Score, string? Reasons);
 public sealed record ListedProject(Guid ProposalId, string Title, decimal Cost, int Rank);
@@ -51,6 +62,25 @@ public sealed class PublicApi(HttpClient http)
 
     public async Task<CoordinatedListView?> CoordinatedListAsync(Guid processId, CancellationToken ct) =>
         (await GetAsync<CoordinatedListView>($"/api/coordination/processes/{processId}/list", ct)).Value;
+
+    /// <summary>Null until the process-admin publishes it.</summary>
+    public async Task<EligibleListView?> EligibleListAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<EligibleListView>($"/api/registration/processes/{processId}/eligible-list", ct)).Value;
+
+    public async Task<StatisticsView?> ProcessStatisticsAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<StatisticsView>(ProcessStatisticsPath(processId), ct)).Value;
+
+    /// <summary>Null when the API refuses the jurisdiction code.</summary>
+    public async Task<StatisticsView?> JurisdictionStatisticsAsync(string jurisdiction, CancellationToken ct)
+    {
+        var (status, statistics) = await GetAsync<StatisticsView>(JurisdictionStatisticsPath(jurisdiction), ct, HttpStatusCode.BadRequest);
+        return status == HttpStatusCode.BadRequest ? null : statistics ?? new StatisticsView([]);
+    }
+
+    /// <summary>Where a resident downloads the same numbers (the gateway serves the API and the portal at one address).</summary>
+    public static string ProcessStatisticsPath(Guid processId) => $"/api/registration/processes/{processId}/statistics";
+
+    public static string JurisdictionStatisticsPath(string jurisdiction) => $"/api/registration/statistics?jurisdiction={Uri.EscapeDataString(jurisdiction)}";
 
     public async Task<SubmissionView?> SubmissionAsync(Guid processId, CancellationToken ct) =>
         (await GetAsync<SubmissionView>($"/api/submissions/processes/{processId}", ct)).Value;

@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace PBServices.Portal;
+
+/// <summary>
+/// The participation statistics arranged for the page: one table and one bar chart per dimension, both
+/// from the API's rows as served (the page computes nothing but bar lengths).
+/// </summary>
+public sealed class ParticipationChart
+{
+    public const int Width = 320;
+    public const int BarSpace = 250;
+    public const int ItemHeight = 46;
+
+    private static readonly string[] DimensionOrder = ["Gender", "OrganisationType", "Territory", "AgeBand"];
+
+    public sealed record Item(int FiscalYear, string Value, string Label, int Registered, int Accredited, double RegisteredLength, double AccreditedLength);
+
+    public sealed record Dimension(string Api, string Name, IReadOnlyList<Item> Items)
+    {
+        public string Id => $"d-{Api.ToLowerInvariant()}";
+        public int Height => Items.Count * ItemHeight + 24;
+        public string Description => string.Join(" ", Items.Select(i => $"{i.Label}: {i.Registered} inscritos, {i.Accredited} acreditados."));
+    }
+
+    public ParticipationChart(IReadOnlyList<StatisticsRow> rows, bool acrossYears)
+    {
+        AcrossYears = acrossYears;
+        Dimensions = rows
+            .GroupBy(r => r.Dimension)
+            .OrderBy(g => Array.IndexOf(DimensionOrder, g.Key) is var i and >= 0 ? i : DimensionOrder.Length)
+            .Select(g =>
+            {
+                var ordered = acrossYears ? g.OrderBy(r => r.FiscalYear).ToList() : g.ToList();
+                // Each dimension's bars share one scale, so its longest bar is its largest number.
+                var max = Math.Max(1, ordered.Max(r => Math.Max(r.Registered, r.Accredited)));
+                return new Dimension(g.Key, Es.Dimension(g.Key), ordered.Select(r =>
+                {
+                    var label = Es.DimensionValue(r.Dimension, r.Value);
+                    return new Item(r.FiscalYear, label, acrossYears ? $"{r.FiscalYear} · {label}" : label, r.Registered, r.Accredited,
+                        Length(r.Registered, max), Length(r.Accredited, max));
+                }).ToList());
+            })
+            .ToList();
+    }
+
+    public bool AcrossYears { get; }
+    public IReadOnlyList<Dimension> Dimensions { get; }
+
+    public static string Svg(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static double Length(int value, int max) => Math.Round(BarSpace * (double)value / max, 2);
+}
