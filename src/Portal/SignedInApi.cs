@@ -65,6 +65,9 @@ public sealed class SignedInApi(HttpClient http)
     public async Task<IReadOnlyList<ApplicationView>> MyApplicationsAsync(Session s, CancellationToken ct) =>
         await ReadAsync<ApplicationView[]>(s, "/api/registration/applications/mine", ct);
 
+    public Task<ApiResult<ApplicationView>> ApplicationAsync(Session s, Guid processId, Guid applicationId, CancellationToken ct) =>
+        SendAsync<ApplicationView>(s, HttpMethod.Get, $"/api/registration/processes/{processId}/applications/{applicationId}", null, ct);
+
     /// <summary>Every application of the process, with the persons' DNI (the process-admin's view).</summary>
     public Task<ApiResult<ApplicationView[]>> ApplicationsAsync(Session s, Guid processId, CancellationToken ct) =>
         SendAsync<ApplicationView[]>(s, HttpMethod.Get, $"/api/registration/processes/{processId}/applications", null, ct);
