@@ -49,7 +49,8 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
 
 // The citizen portal: the gateway serves it at / and it reads the public APIs through the gateway, like any
 // client. A reference each way, but only the portal waits (for the gateway), so there is no wait cycle.
-var portal = builder.AddProject<Projects.Portal>("portal").WithHttpHealthCheck("/health");
+var portal = builder.AddProject<Projects.Portal>("portal").WithHttpHealthCheck("/health")
+    .WithEnvironment("Portal__DevSignIn", builder.Configuration["PB:DevTokens"] ?? "true");
 portal.WithReference(gateway).WaitFor(gateway);
 gateway.WithReference(portal);
 
