@@ -6,7 +6,7 @@ namespace PBServices.Gateway;
 /// <summary>
 /// The one public entry. HTTP APIs route by path prefix to the owning service's HTTP/1.1 endpoint; gRPC
 /// routes by fully qualified service name to its HTTP/2 endpoint; each service's OpenAPI document is
-/// at /openapi/{service}/v1.json; every other page is the citizen portal's. Service names resolve through
+/// at /openapi/{service}/v1.json; every other page (and form) is the citizen portal's. Service names resolve through
 /// Aspire's service discovery.
 /// </summary>
 public static class GatewayRoutes
@@ -82,7 +82,9 @@ public static class GatewayRoutes
             ClusterId = "portal-http",
             Destinations = new Dictionary<string, DestinationConfig> { ["d"] = new() { Address = "http://_http.portal" } },
         });
-        routes.Add(Route("portal", "portal-http", "/{**path}", Anonymous, ReadMethods) with { Order = int.MaxValue });
+        // Its forms post back to it with the person's session cookie, not a bearer token: anonymous here, and
+        // the portal checks each form's antiforgery token. The registration form carries three documents of up to 10 MB.
+        routes.Add(Route("portal", "portal-http", "/{**path}", Anonymous) with { Order = int.MaxValue, MaxRequestBodySize = 32 * 1024 * 1024 });
         return (routes, clusters);
     }
 
