@@ -14,7 +14,7 @@ public sealed class ParticipationChart
 
     private static readonly string[] DimensionOrder = ["Gender", "OrganisationType", "Territory", "AgeBand"];
 
-    public sealed record Item(int FiscalYear, string Value, string Label, int Registered, int Accredited, double RegisteredLength, double AccreditedLength);
+    public sealed record Item(int FiscalYear, string ApiValue, string Value, string Label, int Registered, int Accredited, double RegisteredLength, double AccreditedLength);
 
     public sealed record Dimension(string Api, string Name, IReadOnlyList<Item> Items)
     {
@@ -37,7 +37,7 @@ public sealed class ParticipationChart
                 return new Dimension(g.Key, Es.Dimension(g.Key), ordered.Select(r =>
                 {
                     var label = Es.DimensionValue(r.Dimension, r.Value);
-                    return new Item(r.FiscalYear, label, acrossYears ? $"{r.FiscalYear} · {label}" : label, r.Registered, r.Accredited,
+                    return new Item(r.FiscalYear, r.Value, label, acrossYears ? $"{r.FiscalYear} · {label}" : label, r.Registered, r.Accredited,
                         Length(r.Registered, max), Length(r.Accredited, max));
                 }).ToList());
             })

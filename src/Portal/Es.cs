@@ -142,8 +142,8 @@ public static class Es
 
     public static string QuotaBody(string body) => body switch
     {
-        "Delegates" => "los delegados",
-        "DirectiveCommittee" => "el comité directivo",
+        "Delegates" => "de los delegados",
+        "DirectiveCommittee" => "del comité directivo",
         _ => body,
     };
 

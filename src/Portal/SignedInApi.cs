@@ -7,7 +7,7 @@ namespace PBServices.Portal;
 // What the registration API answers a signed-in person, as this client reads it.
 public sealed record TokenView(string access_token, int expires_in);
 public sealed record OrganisationView(Guid Id, string Name, string Type, string Territory, int ActiveMembers);
-public sealed record ApplicantView(Guid Id, string Role, string FullName, string Gender, int BirthYear, string Status, bool IdentityConfirmed, string? Dni);
+public sealed record ApplicantView(Guid Id, string Role, string FullName, string? Gender, int? BirthYear, string Status, bool IdentityConfirmed, string? Dni);
 public sealed record DocumentView(Guid Id, string Kind, string ContentType, long Size, string Sha256, DateTimeOffset UploadedAt);
 public sealed record ApplicationView(Guid Id, Guid ProcessId, Guid OrganisationId, string OrganisationName, string Channel, string Status,
     DateTimeOffset SubmittedAt, string? Observations, DateOnly? CorrectBy, string? Reasons,

@@ -47,7 +47,7 @@ public sealed class PortalBrowser : IAsyncLifetime
     /// runs <paramref name="assertSeen"/> on what a resident sees, then the checks every page passes. Returns the
     /// first load's transferred bytes (the same at both widths: one document, one stylesheet).
     /// </summary>
-    public async Task<long> CheckAsync(Uri gateway, string path, string name, Func<IPage, Task> assertSeen, int status = 200)
+    public async Task<long> CheckAsync(Uri gateway, string path, string name, Func<IPage, Task> assertSeen, int status = 200, IEnumerable<Cookie>? cookies = null)
     {
         var output = TestContext.Current.TestOutputHelper;
         long firstLoad = 0;
@@ -59,6 +59,10 @@ public sealed class PortalBrowser : IAsyncLifetime
                 ViewportSize = new ViewportSize { Width = width, Height = height },
                 Locale = "es-PE",
             });
+            if (cookies is not null)
+            {
+                await context.AddCookiesAsync(cookies);
+            }
             var page = await context.NewPageAsync();
             var responses = new List<IResponse>();
             page.Response += (_, r) => responses.Add(r);
@@ -84,12 +88,6 @@ public sealed class PortalBrowser : IAsyncLifetime
             Assert.True(await page.EvaluateAsync<bool>("document.styleSheets.length > 0 && document.styleSheets[0].cssRules.length > 0"), $"{path}: no stylesheet applied");
             await assertSeen(page);
 
-            if (width == PhoneWidth)
-            {
-                var scrollWidth = await page.EvaluateAsync<int>("document.scrollingElement.scrollWidth");
-                Assert.True(scrollWidth <= PhoneWidth, $"{path} at {PhoneWidth} px scrolls sideways: {scrollWidth} px wide");
-            }
-
             long bytes = 0;
             foreach (var r in responses)
             {
@@ -99,15 +97,40 @@ public sealed class PortalBrowser : IAsyncLifetime
             Assert.True(bytes < FirstLoadBudgetBytes, $"{path}: first load {bytes} bytes in {responses.Count} responses, over {FirstLoadBudgetBytes}");
             firstLoad = bytes;
 
-            var axe = await page.RunAxe();
-            var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-            Assert.True(serious.Count == 0, $"{path} at {width} px: " + string.Join("; ", serious.Select(v =>
-                $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
-
-            var screenshot = Path.Combine(ScreenshotFolder, $"{name}-{viewport}.png");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+            var screenshot = await CheckShownAsync(page, $"{name}-{viewport}");
             output?.WriteLine($"{path} at {width}x{height}: {responses.Count} responses, {bytes / 1024.0:0.0} KB transferred; screenshot {screenshot}");
         }
         return firstLoad;
+    }
+
+    /// <summary>A fresh phone-width context for a flow a person goes through (signing in, filling a form); it keeps its cookies.</summary>
+    public Task<IBrowserContext> NewPhoneContextAsync(Uri gateway) => _browser!.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = gateway.ToString(),
+        ViewportSize = new ViewportSize { Width = PhoneWidth, Height = 740 },
+        Locale = "es-PE",
+    });
+
+    /// <summary>
+    /// The checks of every page on one already shown (the answer to a form, say): no sideways scrolling on a
+    /// phone, no serious accessibility violation, and its screenshot, whose path it returns.
+    /// </summary>
+    public static async Task<string> CheckShownAsync(IPage page, string name)
+    {
+        var width = page.ViewportSize?.Width;
+        if (width == PhoneWidth)
+        {
+            var scrollWidth = await page.EvaluateAsync<int>("document.scrollingElement.scrollWidth");
+            Assert.True(scrollWidth <= PhoneWidth, $"{page.Url} at {PhoneWidth} px scrolls sideways: {scrollWidth} px wide");
+        }
+
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{page.Url} at {width} px: " + string.Join("; ", serious.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+
+        var screenshot = Path.Combine(ScreenshotFolder, $"{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        return screenshot;
     }
 }

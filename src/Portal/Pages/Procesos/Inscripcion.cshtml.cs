@@ -59,9 +59,10 @@ public sealed partial class InscripcionModel(PublicApi api, SignedInApi signedIn
             {
                 name = Organisation.Name,
                 type = Organisation.Type,
-                registry = new { kind = Organisation.RegistryKind, number = Organisation.RegistryNumber, date = Organisation.RegistryDate },
+                registry = new { kind = Organisation.RegistryKind, number = Organisation.RegistryNumber, date = string.IsNullOrWhiteSpace(Organisation.RegistryDate) ? null : Organisation.RegistryDate },
                 territory = Organisation.Territory,
-                activeMembers = Organisation.ActiveMembers,
+                // The API takes a number; an empty field is refused there as no members, naming the field.
+                activeMembers = Organisation.ActiveMembers ?? 0,
             }, ct);
             if (organisation.Value is null)
             {
