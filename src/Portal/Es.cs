@@ -190,7 +190,7 @@ public static class Es
     /// <summary>A person's status on the published list (and an agent's after accreditation).</summary>
     public static string AgentStatus(string status) => status switch
     {
-        "Submitted" => "En revisión",
+        "Registered" => "Inscrito, en revisión",
         "Observed" => "Observado",
         "Eligible" => "Hábil",
         "Excluded" => "Excluido por tacha",
@@ -206,6 +206,7 @@ public static class Es
         ("RegistryEntry", "Constancia de inscripción en el registro"),
         ("AssemblyAct", "Acta de asamblea que elige a los representantes"),
         ("DniScan", "Copia del DNI"),
+        ("Evidence", "Prueba de una tacha"),
     ];
 
     public static string DocumentKind(string kind) => Named(DocumentKinds, kind);

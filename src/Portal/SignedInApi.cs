@@ -200,6 +200,16 @@ public sealed class SignedInApi(HttpClient http)
 /// <summary>A refusal shown above a form: a Spanish heading, each reason with the form's label for its field (a link to it).</summary>
 public sealed record ProblemBox(ApiProblem? Problem, string Heading, Func<string?, string> Label, Func<string?, string?> FieldId)
 {
+    /// <summary>The form's label for the field, or the name of what the API checked beyond the form (its calendar, its stage).</summary>
+    public string LabelOf(string? field) => field switch
+    {
+        "calendar" => "Plazo",
+        "stage" or "toStage" => "Etapa del proceso",
+        "list" or "eligibleList" => "Lista de agentes",
+        "objections" => "Tachas pendientes",
+        _ => Label(field),
+    };
+
     /// <summary>What the status means for the person, before the service's own words.</summary>
     public string Meaning => Problem?.Status switch
     {
