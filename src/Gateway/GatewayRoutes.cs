@@ -19,7 +19,7 @@ public static class GatewayRoutes
 
     private static readonly Service[] Services =
     [
-        new("registration", ["/api/registration", "/connect/token"], ["pb.registration.v1.ProcessQuery"]),
+        new("registration", ["/api/registration", "/connect/token"], ["pb.registration.v1.RegistrationQuery"]),
         new("deliberation", ["/api/deliberation"], ["pb.deliberation.v1.ProposalQuery"]),
         new("technical-assessment", ["/api/assessment"], ["pb.assessment.v1.AssessmentQuery"]),
         new("coordination", ["/api/coordination"], ["pb.coordination.v1.CoordinationQuery"]),

@@ -11,3 +11,13 @@ public sealed record CoordinatedListDto(Guid ListId, Guid ProcessId, string Juri
 public sealed record SubmissionDto(Guid SubmissionId, Guid ProcessId, string Jurisdiction, string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, int Attempts, string? LastError, List<ListItemDto> Projects);
 public sealed record ReceivedSubmissionDto(Guid SubmissionId, string Jurisdiction, Guid ProcessId, string CanonicalContent, string ContentHash, string Receipt);
 public sealed record ProblemDto(string? Title, int Status, string? Detail, Dictionary<string, string[]>? Errors);
+public sealed record OrganisationDto(Guid Id, string Name, string Type, string Territory, int ActiveMembers);
+public sealed record ApplicationAgentDto(Guid Id, string Role, string FullName, string? Gender, int? BirthYear, string Status, bool IdentityConfirmed, string? Dni);
+public sealed record DocumentDto(Guid Id, string Kind, string ContentType, long Size, string Sha256);
+public sealed record ApplicationDto(Guid Id, Guid ProcessId, Guid OrganisationId, string OrganisationName, string Channel, string Status, string? Observations, string? CorrectBy,
+    string? Reasons, List<ApplicationAgentDto> Agents, List<DocumentDto> Documents, List<string> MissingDocuments);
+public sealed record ListEntryDto(Guid AgentId, string FullName, string Role, string OrganisationName, string Status, int PendingObjections);
+public sealed record EligibleListDto(Guid ProcessId, DateTimeOffset PublishedAt, List<ListEntryDto> Entries);
+public sealed record ObjectionDto(Guid Id, Guid AgentId, string Status, string Grounds, string? Resolution);
+public sealed record StatisticsRowDto(int FiscalYear, Guid ProcessId, string Dimension, string Value, int Registered, int Accredited);
+public sealed record StatisticsDto(List<StatisticsRowDto> Rows);

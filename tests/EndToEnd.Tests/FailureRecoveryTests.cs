@@ -59,16 +59,11 @@ public sealed class FailureRecoveryTests(SystemFixture system)
 
     private async Task<(Guid ProcessId, HttpClient Agent)> OpenProcessWithAgentAsync(string jurisdiction, CancellationToken ct)
     {
-        var admin = system.As(await system.TokenAsync("process-admin", jurisdiction));
-        var opened = await admin.PostAsJsonAsync("/api/registration/processes",
-            new { name = $"PP {jurisdiction}", fiscalYear = DateTime.UtcNow.Year + 1, level = "district", budgetCeiling = 3_000_000m }, ct);
-        var process = (await opened.Content.ReadFromJsonAsync<ProcessDto>(ct))!;
-        var resident = system.As(await system.TokenAsync("resident", jurisdiction));
-        var agent = (await (await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/agents",
-            new { fullName = "Luz Condori", dni = "41234567", organisation = "Comité de Vaso de Leche" }, ct)).Content.ReadFromJsonAsync<AgentDto>(ct))!;
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/registration/processes/{process.Id}/agents/{agent.Id}/accreditation", null, ct)).StatusCode);
-        await ProcessSteps.AdvanceAsync(admin, process.Id, "Concertation", ct);
-        var agentClient = system.As(await system.TokenAsync("agent", jurisdiction, agent.Id.ToString()));
+        var story = await ProcessStory.OpenAsync(system, jurisdiction, $"PP {jurisdiction}", 3_000_000m, ct);
+        var process = story.Process;
+        await story.AccreditAgentAsync("Luz Condori", "41234567", "Comité de Vaso de Leche");
+        await story.StartConcertationAsync();
+        var agentClient = story.Agent;
 
         // A first proposal, retried until accepted, proves deliberation knows the process and the agent.
         await Eventually.Get(async () =>

@@ -37,7 +37,7 @@ public sealed class GatewayContractTests(SystemFixture system)
         var names = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
         Assert.Superset(new HashSet<string>
         {
-            "pb.registration.v1.ProcessQuery", "pb.deliberation.v1.ProposalQuery", "pb.assessment.v1.AssessmentQuery",
+            "pb.registration.v1.RegistrationQuery", "pb.deliberation.v1.ProposalQuery", "pb.assessment.v1.AssessmentQuery",
             "pb.coordination.v1.CoordinationQuery", "pb.ministry.v1.MinistryIntake", "pb.ministry.v1.SubmissionQuery",
         }, names.ToHashSet());
     }
@@ -74,8 +74,7 @@ public sealed class GatewayContractTests(SystemFixture system)
         Assert.Contains("budgetCeiling", problem.Errors!.Keys);
 
         // Nothing was created: the same jurisdiction and year can still be opened with valid input.
-        var valid = await admin.PostAsJsonAsync("/api/registration/processes",
-            new { name = "San Juan de Lurigancho 2027", fiscalYear = DateTime.UtcNow.Year + 1, level = "district", budgetCeiling = 2_000_000m }, ct);
+        var valid = await admin.PostAsJsonAsync("/api/registration/processes", ProcessStory.OpenRequest("San Juan de Lurigancho 2027", 2_000_000m), ct);
         Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
     }
 
@@ -107,7 +106,7 @@ public sealed class GatewayContractTests(SystemFixture system)
     [Fact]
     public async Task An_unknown_process_over_gRPC_is_NotFound_and_a_bad_id_is_InvalidArgument()
     {
-        var client = new ProcessQuery.ProcessQueryClient(system.GatewayGrpc);
+        var client = new RegistrationQuery.RegistrationQueryClient(system.GatewayGrpc);
         var headers = new Metadata { { "authorization", $"Bearer {await system.TokenAsync("resident", "180301")}" } };
         var notFound = await Assert.ThrowsAsync<RpcException>(async () =>
             await client.GetProcessAsync(new GetProcessRequest { ProcessId = Guid.NewGuid().ToString() }, headers, cancellationToken: TestContext.Current.CancellationToken));
@@ -122,8 +121,7 @@ public sealed class GatewayContractTests(SystemFixture system)
     {
         var ct = TestContext.Current.CancellationToken;
         var admin = system.As(await system.TokenAsync("process-admin", "040101"));
-        var opened = await admin.PostAsJsonAsync("/api/registration/processes",
-            new { name = "Arequipa 2027", fiscalYear = DateTime.UtcNow.Year + 1, level = "district", budgetCeiling = 500_000m }, ct);
+        var opened = await admin.PostAsJsonAsync("/api/registration/processes", ProcessStory.OpenRequest("Arequipa 2027", 500_000m), ct);
         var process = (await opened.Content.ReadFromJsonAsync<ProcessDto>(ct))!;
 
         var otherAdmin = system.As(await system.TokenAsync("process-admin", "080101"));

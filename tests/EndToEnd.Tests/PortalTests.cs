@@ -19,8 +19,7 @@ public sealed class PortalTests(SystemFixture system, PortalBrowser browser) : I
         var ct = TestContext.Current.CancellationToken;
         await WaitForPortalAsync(ct);
         var cayma = await ProcessStory.OpenAsync(system, "040103", "Presupuesto Participativo Cayma 2027", 1_800_000m, ct);
-        await cayma.AccreditAgentAsync("Juana Ccama Huamán", "42815937", "Asociación de Vivienda Villa Cayma");
-        await cayma.AccreditAgentAsync("Pedro Apaza Quispe", "43926148", "Comité de Regantes Cayma");
+        await cayma.AccreditAgentsAsync(("Juana Ccama Huamán", "42815937", "Asociación de Vivienda Villa Cayma"), ("Pedro Apaza Quispe", "43926148", "Comité de Regantes Cayma"));
         await cayma.StartConcertationAsync();
         var other = await ProcessStory.OpenAsync(system, "040104", "Presupuesto Participativo Cerro Colorado 2027", 2_000_000m, ct);
 
@@ -67,7 +66,7 @@ public sealed class PortalTests(SystemFixture system, PortalBrowser browser) : I
     {
         var ct = TestContext.Current.CancellationToken;
         await WaitForPortalAsync(ct);
-        var story = await ProcessStory.OpenAsync(system, "180101", "Presupuesto Participativo Mariscal Nieto 2027", 1_000_000m, ct, level: "province");
+        var story = await ProcessStory.OpenAsync(system, "180100", "Presupuesto Participativo Mariscal Nieto 2027", 1_000_000m, ct, level: "province");
         await story.AccreditAgentAsync("Carmen Choque Ticona", "44172839", "Federación de Juntas Vecinales de Moquegua");
         await story.StartConcertationAsync();
         var water = await story.ProposeAsync("Agua potable y alcantarillado San Antonio", 450_000m);

@@ -33,13 +33,44 @@ public sealed class ProcessStory
     /// <summary>Every response an official, resident or agent got while building the story, to check what they reveal.</summary>
     public List<string> PrivateResponses { get; } = [];
 
+    /// <summary>Peru's date: the calendar's days are Lima's (UTC−5 all year).</summary>
+    public static DateOnly TodayInLima => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(-5));
+
+    /// <summary>
+    /// A calendar whose every window is today, so a test takes a process through all of Preparation and the
+    /// stages in one go; windows may share a day, and the steps still run only in their order.
+    /// </summary>
+    public static object CompressedCalendar()
+    {
+        var today = TodayInLima.ToString("yyyy-MM-dd");
+        var window = new { from = today, to = today };
+        return new
+        {
+            registration = window, publication = window, objections = window, accreditation = window, training = window,
+            concertation = window, coordination = window, formalization = window, submission = window, oversight = window,
+        };
+    }
+
+    /// <summary>Ilo's rules: two agents per organisation, training to vote, half the delegates and three directive seats for women.</summary>
+    public static object IloRules() => new
+    {
+        agentsPerOrganisation = 2, trainingRequiredToVote = true, ballotFormat = "Approval", allocationRule = "mes-add1", oversightCommitteeSize = 5,
+        delegateSeats = 6, directiveCommitteeSeats = 5,
+        quotas = new object[] { new { body = "Delegates", group = "Women", minimumSeats = 3 }, new { body = "DirectiveCommittee", group = "Women", minimumSeats = 3 } },
+    };
+
+    public static object OpenRequest(string name, decimal ceiling, string level = "district", object? calendar = null) =>
+        new { name, fiscalYear = DateTime.UtcNow.Year + 1, level, budgetCeiling = ceiling, calendar = calendar ?? CompressedCalendar(), rules = IloRules() };
+
+    /// <summary>A document that is a PDF by its content, as the registration desk would scan one.</summary>
+    public static byte[] Pdf(string text) => System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+
     /// <summary>Opens the process for next year; it starts in Preparation, when agents register.</summary>
     public static async Task<ProcessStory> OpenAsync(SystemFixture system, string jurisdiction, string name, decimal ceiling, CancellationToken ct, string level = "district")
     {
         var admin = system.As(await system.TokenAsync("process-admin", jurisdiction, $"pp-{jurisdiction}"));
-        var opened = await admin.PostAsJsonAsync("/api/registration/processes",
-            new { name, fiscalYear = DateTime.UtcNow.Year + 1, level, budgetCeiling = ceiling }, ct);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var opened = await admin.PostAsJsonAsync("/api/registration/processes", OpenRequest(name, ceiling, level), ct);
+        Assert.True(opened.StatusCode == HttpStatusCode.Created, $"open: {(int)opened.StatusCode} {await opened.Content.ReadAsStringAsync(ct)}");
         return new ProcessStory(system, jurisdiction, admin, (await opened.Content.ReadFromJsonAsync<ProcessDto>(ct))!, ct);
     }
 
@@ -49,19 +80,72 @@ public sealed class ProcessStory
         await ProcessSteps.AdvanceAsync(_admin, Process.Id, "Concertation", _ct);
     }
 
-    /// <summary>A resident applies with their DNI and the process-admin accredits them; the last one accredited proposes.</summary>
-    public async Task<AgentDto> AccreditAgentAsync(string fullName, string dni, string organisation)
+    /// <summary>One agent through all of Preparation; the one accredited proposes.</summary>
+    public async Task<AgentDto> AccreditAgentAsync(string fullName, string dni, string organisation) =>
+        (await AccreditAgentsAsync((fullName, dni, organisation))).Single();
+
+    /// <summary>
+    /// Preparation as the municipality runs it: each organisation registers online with its documents, the
+    /// committee confirms each identity and finds the application eligible, publishes the list, and, with no
+    /// objection pending, accredits it. The last agent accredited proposes.
+    /// </summary>
+    public async Task<List<AgentDto>> AccreditAgentsAsync(params (string FullName, string Dni, string Organisation)[] agents)
     {
-        var resident = _system.As(await _system.TokenAsync("resident", _jurisdiction));
-        var registered = await resident.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/agents", new { fullName, dni, organisation }, _ct);
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        PrivateResponses.Add(await registered.Content.ReadAsStringAsync(_ct));
-        var agent = (await registered.Content.ReadFromJsonAsync<AgentDto>(_ct))!;
-        var accredited = await _admin.PostAsync($"/api/registration/processes/{Process.Id}/agents/{agent.Id}/accreditation", null, _ct);
-        Assert.Equal(HttpStatusCode.OK, accredited.StatusCode);
-        PrivateResponses.Add(await accredited.Content.ReadAsStringAsync(_ct));
-        _agent = _system.As(await _system.TokenAsync("agent", _jurisdiction, agent.Id.ToString()));
-        return agent;
+        var applied = new List<(Guid ApplicationId, Guid AgentId, string Name)>();
+        foreach (var (fullName, dni, organisation) in agents)
+        {
+            var resident = _system.As(await _system.TokenAsync("resident", _jurisdiction));
+            var org = await Created<OrganisationDto>(resident.PostAsJsonAsync("/api/registration/organisations", new
+            {
+                name = organisation, type = "NeighbourhoodCommittee", registry = new { kind = "Municipal", number = $"RUOS-{_jurisdiction}-{dni}", date = "2019-03-15" },
+                territory = _jurisdiction, activeMembers = 40,
+            }, _ct));
+            var application = await Created<ApplicationDto>(resident.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/applications", new
+            {
+                organisationId = org.Id, channel = "Online",
+                agents = new[] { new { role = "Representative", dni, fullName, gender = "Female", birthYear = 1980, phone = "987654321", email = (string?)null } },
+            }, _ct));
+            foreach (var kind in new[] { "RegistrationForm", "RegistryEntry", "AssemblyAct" })
+            {
+                await UploadAsync(resident, application.Id, kind, Pdf($"{kind} {organisation}"), "documento.pdf");
+            }
+            var agentId = application.Agents.Single().Id;
+            await Ok(_admin.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/applications/{application.Id}/agents/{agentId}/identity", new { method = "DeskCard" }, _ct));
+            await Ok(_admin.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/applications/{application.Id}/review", new { decision = "Eligible", reasons = "Documentos conformes" }, _ct));
+            applied.Add((application.Id, agentId, fullName));
+        }
+        await Ok(_admin.PostAsync($"/api/registration/processes/{Process.Id}/eligible-list", null, _ct));
+        await Ok(_admin.PostAsync($"/api/registration/processes/{Process.Id}/accreditation", null, _ct));
+        _agent = _system.As(await _system.TokenAsync("agent", _jurisdiction, applied[^1].AgentId.ToString()));
+        return applied.Select((a, i) => new AgentDto(a.AgentId, Process.Id, a.Name, agents[i].Organisation, "Accredited")).ToList();
+    }
+
+    public async Task<HttpResponseMessage> UploadAsync(HttpClient client, Guid applicationId, string kind, byte[] content, string fileName, bool expectCreated = true)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent(kind), "kind");
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", fileName);
+        var response = await client.PostAsync($"/api/registration/processes/{Process.Id}/applications/{applicationId}/documents", form, _ct);
+        if (expectCreated)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.Created, $"upload {kind}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(_ct)}");
+        }
+        return response;
+    }
+
+    private async Task<T> Created<T>(Task<HttpResponseMessage> send) => await Expect<T>(send, HttpStatusCode.Created);
+
+    private async Task Ok(Task<HttpResponseMessage> send) => await Expect<object>(send, HttpStatusCode.OK);
+
+    private async Task<T> Expect<T>(Task<HttpResponseMessage> send, HttpStatusCode expected)
+    {
+        var response = await send;
+        var body = await response.Content.ReadAsStringAsync(_ct);
+        Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}: {(int)response.StatusCode} {body}");
+        PrivateResponses.Add(body);
+        return System.Text.Json.JsonSerializer.Deserialize<T>(body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
     }
 
     public async Task<ProposalDto> ProposeAsync(string title, decimal cost)

@@ -15,27 +15,17 @@ namespace PBServices.EndToEnd.Tests;
 /// </summary>
 public sealed class ProposalJourneyTests(SystemFixture system)
 {
-    private const string Jurisdiction = "180301"; // Ilo, Moquegua (ubigeo)
+    private const string Jurisdiction = "180300"; // the province of Ilo, Moquegua (ubigeo)
 
     [Fact]
     public async Task A_proposal_crosses_every_hand_off_and_reaches_the_ministry_intake_signed_and_unchanged()
     {
         var ct = TestContext.Current.CancellationToken;
-        var admin = system.As(await system.TokenAsync("process-admin", Jurisdiction, "pb-office"));
-
-        // Registration: open the process, register and accredit an agent.
-        var opened = await admin.PostAsJsonAsync("/api/registration/processes",
-            new { name = "Presupuesto Participativo Ilo 2027", fiscalYear = DateTime.UtcNow.Year + 1, level = "province", budgetCeiling = 1_000_000m }, ct);
-        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        var process = (await opened.Content.ReadFromJsonAsync<ProcessDto>(ct))!;
-
-        var resident = system.As(await system.TokenAsync("resident", Jurisdiction));
-        var registered = await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/agents",
-            new { fullName = "María Quispe Mamani", dni = "40123456", organisation = "Federación de Mujeres de Ilo" }, ct);
-        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
-        var agent = (await registered.Content.ReadFromJsonAsync<AgentDto>(ct))!;
-        var accredited = await admin.PostAsync($"/api/registration/processes/{process.Id}/agents/{agent.Id}/accreditation", null, ct);
-        Assert.Equal(HttpStatusCode.OK, accredited.StatusCode);
+        // Registration: open the process; an organisation registers its representative, who is found eligible and accredited.
+        var story = await ProcessStory.OpenAsync(system, Jurisdiction, "Presupuesto Participativo Ilo 2027", 1_000_000m, ct, level: "province");
+        var process = story.Process;
+        var admin = story.Admin;
+        var agent = await story.AccreditAgentAsync("María Quispe Mamani", "40123456", "Federación de Mujeres de Ilo");
         // Preparation closes with the accredited list; Concertation opens for proposals.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Concertation", ct);
 

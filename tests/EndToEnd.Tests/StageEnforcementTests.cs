@@ -14,14 +14,10 @@ public sealed class StageEnforcementTests(SystemFixture system)
     {
         var ct = TestContext.Current.CancellationToken;
         const string jurisdiction = "240101"; // Tumbes
-        var admin = system.As(await system.TokenAsync("process-admin", jurisdiction, "pb-office"));
-        var opened = await admin.PostAsJsonAsync("/api/registration/processes",
-            new { name = "Presupuesto Participativo Tumbes", fiscalYear = DateTime.UtcNow.Year + 1, level = "district", budgetCeiling = 1_000_000m }, ct);
-        var process = (await opened.Content.ReadFromJsonAsync<ProcessDto>(ct))!;
+        var story = await ProcessStory.OpenAsync(system, jurisdiction, "Presupuesto Participativo Tumbes", 1_000_000m, ct);
+        var (process, admin) = (story.Process, story.Admin);
+        var agent = await story.AccreditAgentAsync("Ana Mamani Ticona", "42345678", "Junta Vecinal Alto de la Alianza");
         var resident = system.As(await system.TokenAsync("resident", jurisdiction));
-        var agent = (await (await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/agents",
-            new { fullName = "Ana Mamani Ticona", dni = "42345678", organisation = "Junta Vecinal Alto de la Alianza" }, ct)).Content.ReadFromJsonAsync<AgentDto>(ct))!;
-        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/registration/processes/{process.Id}/agents/{agent.Id}/accreditation", null, ct)).StatusCode);
         var proposer = system.As(await system.TokenAsync("agent", jurisdiction, agent.Id.ToString()));
         var council = system.As(await system.TokenAsync("council", jurisdiction, "concejo-tacna"));
         Task<HttpResponseMessage> Propose() => proposer.PostAsJsonAsync($"/api/deliberation/processes/{process.Id}/proposals", ProcessSteps.Proposal("Agua potable Ciudad Nueva", 400_000m), ct);
@@ -32,8 +28,8 @@ public sealed class StageEnforcementTests(SystemFixture system)
 
         // Concertation: registration closes, proposals open, the technical team assesses, the list is prioritised.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Concertation", ct);
-        await AssertRefusedInStageAsync(await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/agents",
-            new { fullName = "Pedro Quispe", dni = "42345679", organisation = "Comité de Vaso de Leche" }, ct), "Concertation");
+        await AssertRefusedInStageAsync(await resident.PostAsJsonAsync($"/api/registration/processes/{process.Id}/applications",
+            new { organisationId = Guid.NewGuid(), channel = "Online", agents = new[] { new { role = "Representative", dni = "42345679", fullName = "Pedro Quispe", gender = "Male", birthYear = 1975 } } }, ct), "Concertation");
         var proposal = (await (await ProcessSteps.UntilAsync(Propose, HttpStatusCode.Created, "deliberation to accept a proposal in Concertation"))
             .Content.ReadFromJsonAsync<ProposalDto>(ct))!;
         var assessor = system.As(await system.TokenAsync("technical-team", jurisdiction, "ing-tacna"));

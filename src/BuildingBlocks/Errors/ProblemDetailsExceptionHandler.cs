@@ -15,6 +15,9 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
             DomainException d => Problem(StatusCodes.Status400BadRequest, "The request was refused", d.Field, d.Message),
             NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = n.Message },
             ForbiddenException f => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = f.Message },
+            // A value of the wrong type or format: name the field by its JSON path ("calendar.registration.from").
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path: { Length: > 2 } path } json } b =>
+                Problem(b.StatusCode, "Malformed request", path.TrimStart('$', '.'), $"Not a valid value here ({json.Message.Split(" Path:")[0]})"),
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Malformed request", Detail = b.Message },
             _ => null,
         };

@@ -34,6 +34,15 @@ public static class Policies
 {
     /// <summary>Reads the audit log: the PB office (process-admin) or the oversight committee.</summary>
     public const string AuditReader = "audit-reader";
+
+    /// <summary>Registers an organisation's agents: the organisation online (a resident) or the officer at the desk (process-admin).</summary>
+    public const string Applicant = "applicant";
+
+    /// <summary>Objects to an entry of the published list: any resident or registered agent.</summary>
+    public const string Objector = "objector";
+
+    /// <summary>Records attendance: the officer, or the agent checking in online.</summary>
+    public const string AttendanceRecorder = "attendance-recorder";
 }
 
 public static class AuthenticationExtensions
@@ -74,6 +83,9 @@ public static class AuthenticationExtensions
             auth.AddPolicy(role, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, role));
         }
         auth.AddPolicy(Policies.AuditReader, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, Roles.ProcessAdmin, Roles.Oversight));
+        auth.AddPolicy(Policies.Applicant, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, Roles.Resident, Roles.ProcessAdmin));
+        auth.AddPolicy(Policies.Objector, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, Roles.Resident, Roles.Agent));
+        auth.AddPolicy(Policies.AttendanceRecorder, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, Roles.ProcessAdmin, Roles.Agent));
         return auth;
     }
 

@@ -39,7 +39,7 @@ public static class Stages
     public static bool TryParseLevel(string? value, out GovernmentLevel level) => TryParseName(value, out level);
 
     /// <summary>By name only, ignoring case: Enum.TryParse would also take "1" or "Preparation,Oversight".</summary>
-    private static bool TryParseName<TEnum>(string? value, out TEnum result) where TEnum : struct, Enum
+    public static bool TryParseName<TEnum>(string? value, out TEnum result) where TEnum : struct, Enum
     {
         foreach (var candidate in Enum.GetValues<TEnum>())
         {

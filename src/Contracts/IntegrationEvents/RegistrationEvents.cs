@@ -7,6 +7,10 @@ public sealed record ProcessOpened : IntegrationEvent
     public required GovernmentLevel Level { get; init; }
     public required decimal BudgetCeiling { get; init; }
     public required Stage Stage { get; init; }
+    /// <summary>Null only in events published before processes had calendars.</summary>
+    public ProcessCalendar? Calendar { get; init; }
+    /// <summary>The rules deliberation follows (ballot format, allocation rule, training required to vote); null only in older events.</summary>
+    public ProcessRules? Rules { get; init; }
 }
 
 public sealed record StageAdvanced : IntegrationEvent
@@ -26,4 +30,12 @@ public sealed record AgentAccreditationRevoked : IntegrationEvent
 {
     public required Guid AgentId { get; init; }
     public required string Reason { get; init; }
+}
+
+/// <summary>An accredited agent attended a training session; a process may require it to vote.</summary>
+public sealed record TrainingAttended : IntegrationEvent
+{
+    public required Guid AgentId { get; init; }
+    public required Guid SessionId { get; init; }
+    public required DateOnly Date { get; init; }
 }

@@ -14,10 +14,14 @@ public static class ProcessesApi
 {
     public static RouteGroupBuilder MapProcessesApi(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/api/registration/jurisdictions/{ubigeo}", GetJurisdiction).AllowAnonymous()
+            .WithTag("Jurisdictions", "Districts, provinces and regions by their ubigeo, with their level and the jurisdiction above them.")
+            .WithSummary("Get a jurisdiction by its ubigeo: its level and parent");
+
         var api = app.MapGroup("/api/registration/processes")
-            .WithTag("Processes", "A jurisdiction's participatory-budgeting processes, their stages, and the residents who register as participating agents and are accredited.");
+            .WithTag("Processes", "A jurisdiction's participatory-budgeting processes: their calendar, rules and stages.");
         api.MapPost("/", OpenProcess).RequireAuthorization(Roles.ProcessAdmin)
-            .WithSummary("Open a participatory-budgeting process for the token's jurisdiction")
+            .WithSummary("Open a participatory-budgeting process for the token's jurisdiction, with its calendar and rules")
             .Refuses(StatusCodes.Status409Conflict, "The jurisdiction already has a process for that fiscal year.");
         // Participatory budgeting is public (docs/architecture.md, "Trust boundaries"): residents follow a process without signing in.
         api.MapGet("/", ListProcesses)
@@ -25,36 +29,39 @@ public static class ProcessesApi
             .WithSummary("List the processes, optionally of one jurisdiction (ubigeo), newest fiscal year first");
         api.MapGet("/{processId:guid}", GetProcess)
             .AllowAnonymous()
-            .WithSummary("Get a process: its level, budget ceiling, stage and number of accredited agents");
+            .WithSummary("Get a process: its level, budget ceiling, calendar, rules, stage and number of accredited agents");
         api.MapPost("/{processId:guid}/stage", AdvanceStage).RequireAuthorization(Roles.ProcessAdmin)
-            .WithSummary("Advance a process to its next stage")
-            .Refuses(StatusCodes.Status409Conflict, "The stage asked for is not the one that follows the process's current stage.");
-        // Any signed-in resident may apply (not an integrator: read-only); accreditation is the process-admin's decision.
-        api.MapPost("/{processId:guid}/agents", RegisterAgent).RequireAuthorization(Roles.Resident)
-            .WithSummary("Apply to register as a participating agent of a process")
-            .Refuses(StatusCodes.Status409Conflict, "The process is past Preparation, or the DNI is already registered in it.");
-        api.MapPost("/{processId:guid}/agents/{agentId:guid}/accreditation", AccreditAgent).RequireAuthorization(Roles.ProcessAdmin)
-            .WithSummary("Accredit a registered participating agent, who may then propose and prioritise")
-            .Refuses(StatusCodes.Status409Conflict, "The agent is already accredited, or its accreditation was revoked.");
+            .WithSummary("Advance a process to its next stage, once the calendar opens it")
+            .Refuses(StatusCodes.Status409Conflict, "The stage asked for is not the one that follows the current stage, or its window has not opened.");
         return api;
     }
 
-    public sealed record OpenProcessRequest(string? Name, int FiscalYear, string? Level, decimal BudgetCeiling);
-    public sealed record ProcessResponse(Guid Id, string Jurisdiction, string Name, int FiscalYear, GovernmentLevel Level, decimal BudgetCeiling, Stage Stage, int AccreditedAgents);
+    public sealed record OpenProcessRequest(string? Name, int FiscalYear, string? Level, decimal BudgetCeiling, ProcessCalendar? Calendar, ProcessRules? Rules);
+    public sealed record ProcessResponse(Guid Id, string Jurisdiction, string Name, int FiscalYear, GovernmentLevel Level, decimal BudgetCeiling, Stage Stage, int AccreditedAgents,
+        ProcessCalendar? Calendar, ProcessRules? Rules, IReadOnlyList<PreparationStep> OpenSteps, DateTimeOffset? EligibleListPublishedAt);
     public sealed record AdvanceStageRequest(string? ToStage);
-    public sealed record RegisterAgentRequest(string? FullName, string? Dni, string? Organisation);
-    public sealed record AgentResponse(Guid Id, Guid ProcessId, string FullName, string Organisation, string Status);
+    public sealed record JurisdictionResponse(string Code, GovernmentLevel Level, string? Parent);
+
+    private static async Task<Results<Ok<JurisdictionResponse>, NotFound>> GetJurisdiction(string ubigeo, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        var code = Ubigeo.Parse("ubigeo", ubigeo);
+        await using var uow = await db.BeginAsync(ct);
+        // Only jurisdictions that have had a process or an organisation are on record.
+        return await uow.GetJurisdictionAsync(code, ct) is { } j
+            ? TypedResults.Ok(new JurisdictionResponse(j.Code, Enum.Parse<GovernmentLevel>(j.Level), j.Parent))
+            : TypedResults.NotFound();
+    }
 
     private static async Task<Created<ProcessResponse>> OpenProcess(OpenProcessRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
-        var (process, opened) = Process.Open(user.Jurisdiction(), request.Name, request.FiscalYear, request.Level, request.BudgetCeiling, uow.Now);
+        var (process, opened) = Process.Open(user.Jurisdiction(), request.Name, request.FiscalYear, request.Level, request.BudgetCeiling, request.Calendar, request.Rules, uow.Now);
         await uow.InsertProcessAsync(process, ct);
         uow.Publish(opened);
         uow.Audit(Actor.As(user, Roles.ProcessAdmin), "process.opened", process.Id, process.Id.ToString(),
-            new { process.Name, process.FiscalYear, process.Level, process.BudgetCeiling, process.Stage });
+            new { process.Name, process.FiscalYear, process.Level, process.BudgetCeiling, process.Stage, process.Calendar, process.Rules });
         await uow.CommitAsync(ct);
-        return TypedResults.Created($"/api/registration/processes/{process.Id}", ToResponse(process, 0));
+        return TypedResults.Created($"/api/registration/processes/{process.Id}", ToResponse(process, 0, uow.Now));
     }
 
     /// <summary>The processes of one jurisdiction when asked (?jurisdiction=ubigeo), else all of them (as for PE, the nation); newest fiscal year first.</summary>
@@ -63,62 +70,34 @@ public static class ProcessesApi
         var filter = string.IsNullOrEmpty(jurisdiction) ? null : Guard.Jurisdiction("jurisdiction", jurisdiction);
         await using var uow = await db.BeginAsync(ct);
         var processes = await uow.ListProcessesAsync(filter == PbClaims.NationalJurisdiction ? null : filter, ct);
-        return TypedResults.Ok(processes.Select(p => ToResponse(p.Process, p.AccreditedAgents)).ToArray());
+        return TypedResults.Ok(processes.Select(p => ToResponse(p.Process, p.AccreditedAgents, uow.Now)).ToArray());
     }
 
     private static async Task<Ok<ProcessResponse>> GetProcess(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
-        return TypedResults.Ok(ToResponse(process, await uow.CountAccreditedAsync(processId, ct)));
+        return TypedResults.Ok(ToResponse(process, await uow.CountAccreditedAsync(processId, ct), uow.Now));
     }
 
     private static async Task<Ok<ProcessResponse>> AdvanceStage(Guid processId, AdvanceStageRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         if (!Stages.TryParse(request.ToStage, out var next))
         {
-            throw new BuildingBlocks.Errors.DomainException("toStage", $"Unknown stage '{request.ToStage}'; stages are {string.Join(", ", Enum.GetNames<Stage>())}");
+            throw new DomainException("toStage", $"Unknown stage '{request.ToStage}'; stages are {string.Join(", ", Enum.GetNames<Stage>())}");
         }
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct, forUpdate: true);
         user.EnsureActsFor(process.Jurisdiction);
-        var advanced = process.AdvanceTo(next);
+        var advanced = process.AdvanceTo(next, Calendar.Today(uow.Now));
         await uow.UpdateStageAsync(process, ct);
         uow.Publish(advanced);
         uow.Audit(Actor.As(user, Roles.ProcessAdmin), "process.stage-advanced", process.Id, process.Id.ToString(), new { advanced.FromStage, advanced.ToStage });
         var accredited = await uow.CountAccreditedAsync(processId, ct);
         await uow.CommitAsync(ct);
-        return TypedResults.Ok(ToResponse(process, accredited));
+        return TypedResults.Ok(ToResponse(process, accredited, uow.Now));
     }
 
-    private static async Task<Created<AgentResponse>> RegisterAgent(Guid processId, RegisterAgentRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
-    {
-        await using var uow = await db.BeginAsync(ct);
-        var process = await uow.GetProcessAsync(processId, ct);
-        var agent = ParticipatingAgent.Register(process, request.FullName, request.Dni, request.Organisation, uow.Now);
-        await uow.InsertAgentAsync(agent, ct);
-        // The DNI is personal data: the trail names the agent, never the document number.
-        uow.Audit(Actor.As(user, Roles.Resident), "agent.registered", processId, agent.Id.ToString(), new { agent.FullName, agent.Organisation, agent.Status });
-        await uow.CommitAsync(ct);
-        return TypedResults.Created($"/api/registration/processes/{processId}/agents/{agent.Id}", ToResponse(agent));
-    }
-
-    private static async Task<Ok<AgentResponse>> AccreditAgent(Guid processId, Guid agentId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
-    {
-        await using var uow = await db.BeginAsync(ct);
-        var process = await uow.GetProcessAsync(processId, ct);
-        user.EnsureActsFor(process.Jurisdiction);
-        var agent = await uow.GetAgentAsync(processId, agentId, ct);
-        var accredited = agent.Accredit(process);
-        await uow.UpdateAgentStatusAsync(agent, ct);
-        uow.Publish(accredited);
-        uow.Audit(Actor.As(user, Roles.ProcessAdmin), "agent.accredited", processId, agent.Id.ToString(), new { agent.Status });
-        await uow.CommitAsync(ct);
-        return TypedResults.Ok(ToResponse(agent));
-    }
-
-    private static ProcessResponse ToResponse(Process p, int accredited) =>
-        new(p.Id, p.Jurisdiction, p.Name, p.FiscalYear, p.Level, p.BudgetCeiling, p.Stage, accredited);
-
-    private static AgentResponse ToResponse(ParticipatingAgent a) => new(a.Id, a.ProcessId, a.FullName, a.Organisation, a.Status.ToString());
+    internal static ProcessResponse ToResponse(Process p, int accredited, DateTimeOffset now) =>
+        new(p.Id, p.Jurisdiction, p.Name, p.FiscalYear, p.Level, p.BudgetCeiling, p.Stage, accredited, p.Calendar, p.Rules, p.OpenSteps(Calendar.Today(now)), p.EligibleListPublishedAt);
 }
