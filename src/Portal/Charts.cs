@@ -36,8 +36,8 @@ public sealed class ParticipationChart
                 var max = Math.Max(1, ordered.Max(r => Math.Max(r.Registered, r.Accredited)));
                 return new Dimension(g.Key, Es.Dimension(g.Key), ordered.Select(r =>
                 {
-                    var label = Es.DimensionValue(r.Dimension, r.Value);
-                    return new Item(r.FiscalYear, r.Value, label, acrossYears ? $"{r.FiscalYear} · {label}" : label, r.Registered, r.Accredited,
+                    var label = r.Value is null ? "Sin dato" : Es.DimensionValue(r.Dimension, r.Value);
+                    return new Item(r.FiscalYear, r.Value ?? "", label, acrossYears ? $"{r.FiscalYear} · {label}" : label, r.Registered, r.Accredited,
                         Length(r.Registered, max), Length(r.Accredited, max));
                 }).ToList());
             })

@@ -12,9 +12,9 @@ public sealed record CalendarView(DateWindow Registration, DateWindow Publicatio
 public sealed record QuotaView(string Body, string Group, int MinimumSeats);
 public sealed record RulesView(int AgentsPerOrganisation, bool TrainingRequiredToVote, string BallotFormat, string AllocationRule,
     int OversightCommitteeSize, int DelegateSeats, int DirectiveCommitteeSeats, IReadOnlyList<QuotaView> Quotas);
-public sealed record EligibleEntry(Guid AgentId, string FullName, string Role, Guid OrganisationId, string OrganisationName, string OrganisationType, string Status, int PendingObjections);
+public sealed record EligibleEntry(Guid AgentId, string FullName, string Role, Guid? OrganisationId, string OrganisationName, string? OrganisationType, string Status, int PendingObjections);
 public sealed record EligibleListView(Guid ProcessId, DateTimeOffset PublishedAt, IReadOnlyList<EligibleEntry> Entries);
-public sealed record StatisticsRow(int FiscalYear, Guid ProcessId, string Dimension, string Value, int Registered, int Accredited);
+public sealed record StatisticsRow(int FiscalYear, Guid ProcessId, string Dimension, string? Value, int Registered, int Accredited);
 public sealed record StatisticsView(IReadOnlyList<StatisticsRow> Rows);
 public sealed record ProposalView(Guid Id, string Title, decimal Cost, string Status, decimal? Score);
 public sealed record AssessmentView(Guid ProposalId, string Status, bool? Viable, decimal? Score, string? Reasons);

@@ -12,7 +12,7 @@ public sealed record DocumentView(Guid Id, string Kind, string ContentType, long
 public sealed record ApplicationView(Guid Id, Guid ProcessId, Guid OrganisationId, string OrganisationName, string Channel, string Status,
     DateTimeOffset SubmittedAt, string? Observations, DateOnly? CorrectBy, string? Reasons,
     IReadOnlyList<ApplicantView> Agents, IReadOnlyList<DocumentView> Documents, IReadOnlyList<string> MissingDocuments);
-public sealed record ObjectionView(Guid Id, Guid AgentId, string Status, string Grounds, string Evidence, DateTimeOffset FiledAt, string? Resolution);
+public sealed record ObjectionView(Guid Id, Guid AgentId, string Status, string Grounds, string? Evidence, DateTimeOffset FiledAt, string? Resolution);
 public sealed record AccreditationView(int Accredited);
 
 /// <summary>An RFC 7807 refusal (4xx) as the API wrote it: the page shows it beside the form.</summary>
