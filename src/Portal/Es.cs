@@ -98,7 +98,7 @@ public static class Es
     public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(PeruOffset).DateTime);
 
     /// <summary>
-    /// The calendar's windows in order: the steps of Preparation (as the API names them in currentStep), then
+    /// The calendar's windows in order: the steps of Preparation (as the API names them in openSteps), then
     /// the stages after it (as it names them in stage).
     /// </summary>
     public static readonly IReadOnlyList<(string Api, string Name, Func<CalendarView, DateWindow> Window)> Calendar =

@@ -5,7 +5,7 @@ namespace PBServices.Portal;
 
 // What the public HTTP APIs answer, as this client reads them (only the fields the pages show).
 public sealed record ProcessView(Guid Id, string Jurisdiction, string Name, int FiscalYear, string Level, decimal BudgetCeiling, string Stage, int AccreditedAgents,
-    CalendarView? Calendar = null, RulesView? Rules = null, string? CurrentStep = null, DateTimeOffset? EligibleListPublishedAt = null);
+    CalendarView? Calendar = null, RulesView? Rules = null, IReadOnlyList<string>? OpenSteps = null, DateTimeOffset? EligibleListPublishedAt = null);
 public sealed record DateWindow(DateOnly From, DateOnly To);
 public sealed record CalendarView(DateWindow Registration, DateWindow Publication, DateWindow Objections, DateWindow Accreditation, DateWindow Training,
     DateWindow Concertation, DateWindow Coordination, DateWindow Formalization, DateWindow Submission, DateWindow Oversight);

@@ -40,7 +40,7 @@ public sealed class PortalRegistrationTests(SystemFixture system, PortalBrowser 
                 quotas = new object[] { new { body = "Delegates", group = "Women", minimumSeats = 5 }, new { body = "DirectiveCommittee", group = "Youth", minimumSeats = 1 } },
             }, ct);
         var served = (await system.Gateway.GetFromJsonAsync<ProcessJson>($"/api/registration/processes/{opened.Process.Id}", Json, ct))!;
-        Assert.Equal("Registration", served.CurrentStep);
+        Assert.Equal(new[] { "Registration" }, served.OpenSteps);
 
         await browser.CheckAsync(Gateway, $"/procesos/{served.Id}", "proceso-con-convocatoria", async page =>
             Assert.Equal($"/procesos/{served.Id}/convocatoria",
@@ -167,7 +167,7 @@ public sealed class PortalRegistrationTests(SystemFixture system, PortalBrowser 
 
         foreach (var person in new[] { representative, alternate })
         {
-            var confirm = card.GetByRole(AriaRole.Button, new() { Name = $"DNI verificado en ventanilla: {person}" });
+            var confirm = card.Locator(".person", new() { HasText = person }).GetByRole(AriaRole.Button, new() { Name = "DNI verificado en ventanilla" });
             await confirm.ClickAsync();
             // The page comes back from the POST without that person's button.
             await confirm.WaitForAsync(new() { State = WaitForSelectorState.Detached });
@@ -442,7 +442,7 @@ public sealed class PortalRegistrationTests(SystemFixture system, PortalBrowser 
 
     // What the registration API answers, as these tests read it.
     private sealed record WindowJson(DateOnly From, DateOnly To);
-    private sealed record ProcessJson(Guid Id, string Name, int FiscalYear, string Stage, Dictionary<string, WindowJson> Calendar, string? CurrentStep);
+    private sealed record ProcessJson(Guid Id, string Name, int FiscalYear, string Stage, Dictionary<string, WindowJson> Calendar, List<string> OpenSteps);
     private sealed record IdJson(Guid Id);
     private sealed record PersonJson(Guid Id, string Role, string FullName, string? Dni);
     private sealed record DocumentJson(Guid Id, string Kind, string Sha256);

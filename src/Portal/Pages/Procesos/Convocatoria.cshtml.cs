@@ -7,8 +7,11 @@ public sealed class ConvocatoriaModel(PublicApi api) : PageModel
 {
     public ProcessView Process { get; private set; } = null!;
 
-    /// <summary>The window under way: a step of Preparation while the process is in it, otherwise its stage.</summary>
-    public string? Current => Process.Stage == "Preparation" ? Process.CurrentStep : Process.Stage;
+    /// <summary>
+    /// The windows under way: the steps of Preparation whose window is open today (windows may share a day)
+    /// while the process is in it, otherwise its stage.
+    /// </summary>
+    public IReadOnlyList<string> Current => Process.Stage == "Preparation" ? Process.OpenSteps ?? [] : [Process.Stage];
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
