@@ -12,7 +12,7 @@ namespace PBServices.EndToEnd.Tests;
 /// Preparation in the citizen portal, in a real browser through the gateway: the convocation and its
 /// calendar, an organisation registering its representatives with their documents, the committee's review,
 /// the published list and objections to it, and the participation statistics. Each test has its own
-/// jurisdiction (130101–130104, districts of Trujillo) and compares the pages with what the API serves.
+/// jurisdiction (130101–130105, districts of Trujillo) and compares the pages with what the API serves.
 /// </summary>
 public sealed class PortalRegistrationTests(SystemFixture system, PortalBrowser browser) : IClassFixture<PortalBrowser>
 {
@@ -204,6 +204,54 @@ public sealed class PortalRegistrationTests(SystemFixture system, PortalBrowser 
             Assert.Contains(Today.AddDays(2).ToString("d 'de' MMMM 'de' yyyy", Peru), await Seen(p.Locator("section", new() { Has = p.GetByRole(AriaRole.Heading, new() { Name = "Tachas" }) })));
             Assert.Equal(1, await p.GetByRole(AriaRole.Link, new() { Name = "Ingrese" }).CountAsync());
         });
+    }
+
+    [Fact]
+    public async Task A_refused_person_is_named_beside_the_form_and_the_corrected_form_registers_the_organisation_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await WaitForPortalAsync(ct);
+        var opened = await OpenAsync("130105", "Presupuesto Participativo Laredo", 600_000m,
+            [(0, 0), (0, 0), (1, 2), (3, 3), (4, 4), (5, 10), (11, 20), (21, 30), (31, 40), (41, 300)], TwoAgentRules, ct);
+        const string organisation = "Comunidad Campesina de Laredo";
+        await using var context = await browser.NewPhoneContextAsync(Gateway);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/procesos/{opened.Process.Id}/inscripcion");
+        await SignInAsync(page, "resident", "130105", "Teodoro Quispe Luján");
+        await page.FillAsync("#org-name", organisation);
+        await page.SelectOptionAsync("#org-type", "IndigenousOrPeasantCommunity");
+        await page.SelectOptionAsync("#org-registry-kind", "Public");
+        await page.FillAsync("#org-registry-number", "SUNARP-11002233");
+        await page.FillAsync("#org-registry-date", "1998-11-09");
+        await page.FillAsync("#org-members", "120");
+        // Seven digits: the API refuses the representative's DNI, after the organisation is registered.
+        await FillPersonAsync(page, "rep", "4512783", "Teodoro Quispe Luján", "Male", 1966);
+        var refused = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Presentar la inscripción" }).ClickAsync(),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/inscripcion", StringComparison.Ordinal));
+        Assert.Equal(400, refused.Status);
+
+        var problem = page.Locator(".problem[role=alert]");
+        var shown = await Seen(problem);
+        Assert.Contains("No pudimos presentar la inscripción", shown);
+        Assert.Contains("The DNI must be exactly eight digits", shown);
+        Assert.Equal("#rep-dni", await problem.GetByRole(AriaRole.Link, new() { Name = "Titular: DNI" }).GetAttributeAsync("href"));
+        Assert.Equal("true", await page.GetAttributeAsync("#rep-dni", "aria-invalid"));
+        Assert.Equal("4512783", await page.InputValueAsync("#rep-dni"));
+        Assert.Contains("La organización ya quedó registrada", await Seen(page.Locator("fieldset", new() { Has = page.Locator("#org-name") })));
+        Assert.True(await page.Locator("#org-name").IsDisabledAsync());
+        await PortalBrowser.CheckShownAsync(page, "inscripcion-rechazada-movil");
+
+        await page.FillAsync("#rep-dni", "45127830");
+        await page.SetInputFilesAsync("#doc-RegistrationForm", new FilePayload { Name = "ficha.pdf", MimeType = "application/pdf", Buffer = Pdf("Ficha de inscripción, Laredo") });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Presentar la inscripción" }).ClickAsync();
+        await page.WaitForURLAsync("**/mis-inscripciones?presentada=*");
+        var mine = await Seen(page.Locator("article", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = organisation }) }));
+        Assert.Contains("Presentada", mine);
+        Assert.Contains("Faltan: Constancia de inscripción en el registro; Acta de asamblea que elige a los representantes.", mine);
+
+        var organisations = (await system.Gateway.GetFromJsonAsync<List<OrganisationJson>>("/api/registration/organisations?jurisdiction=130105", Json, ct))!;
+        Assert.Single(organisations, o => o.Name == organisation);
     }
 
     [Fact]
@@ -444,6 +492,7 @@ public sealed class PortalRegistrationTests(SystemFixture system, PortalBrowser 
     private sealed record WindowJson(DateOnly From, DateOnly To);
     private sealed record ProcessJson(Guid Id, string Name, int FiscalYear, string Stage, Dictionary<string, WindowJson> Calendar, List<string> OpenSteps);
     private sealed record IdJson(Guid Id);
+    private sealed record OrganisationJson(Guid Id, string Name);
     private sealed record PersonJson(Guid Id, string Role, string FullName, string? Dni);
     private sealed record DocumentJson(Guid Id, string Kind, string Sha256);
     private sealed record ApplicationJson(Guid Id, string Status, string OrganisationName, List<PersonJson> Agents, List<DocumentJson> Documents, List<string> MissingDocuments);
