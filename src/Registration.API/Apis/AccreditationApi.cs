@@ -148,8 +148,10 @@ public static class AccreditationApi
         await uow.UpdateAgentAsync(agent, ct);
         uow.Publish(revoked);
         uow.Audit(Actor.As(user, Roles.ProcessAdmin), "agent.accreditation-revoked", processId, agentId.ToString(), new { agent.Status }, revoked.Reason);
+        // Read inside the transaction: once committed, the unit of work runs no more queries.
+        var response = await ToResponseAsync(uow, agent, ct);
         await uow.CommitAsync(ct);
-        return TypedResults.Ok(await ToResponseAsync(uow, agent, ct));
+        return TypedResults.Ok(response);
     }
 
     private static async Task<Ok<AgentResponse>> GetAgent(Guid processId, Guid agentId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
