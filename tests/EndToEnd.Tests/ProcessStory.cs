@@ -92,9 +92,10 @@ public sealed class ProcessStory
     public async Task<List<AgentDto>> AccreditAgentsAsync(params (string FullName, string Dni, string Organisation)[] agents)
     {
         var applied = new List<(Guid ApplicationId, Guid AgentId, string Name)>();
+        // One resident registers every organisation online, as a neighbourhood's volunteer often does.
+        var resident = _system.As(await _system.TokenAsync("resident", _jurisdiction));
         foreach (var (fullName, dni, organisation) in agents)
         {
-            var resident = _system.As(await _system.TokenAsync("resident", _jurisdiction));
             var org = await Created<OrganisationDto>(resident.PostAsJsonAsync("/api/registration/organisations", new
             {
                 name = organisation, type = "NeighbourhoodCommittee", registry = new { kind = "Municipal", number = $"RUOS-{_jurisdiction}-{Guid.NewGuid():N}"[..24], date = "2019-03-15" },
