@@ -28,10 +28,11 @@ public sealed class Process
         ProcessCalendar? calendar, ProcessRules? rules, DateTimeOffset now)
     {
         var trimmedName = Guard.Text("name", name, MaxNameLength);
-        // PB is prepared the year before the budget it feeds.
-        if (fiscalYear < now.Year || fiscalYear > now.Year + 2)
+        // PB is prepared the year before the budget it feeds; the year is Lima's, as every date of the calendar.
+        var year = Domain.Calendar.Today(now).Year;
+        if (fiscalYear < year || fiscalYear > year + 2)
         {
-            throw new DomainException("fiscalYear", $"The fiscal year must be between {now.Year} and {now.Year + 2}");
+            throw new DomainException("fiscalYear", $"The fiscal year must be between {year} and {year + 2}");
         }
         if (!Stages.TryParseLevel(level, out var parsedLevel))
         {
