@@ -207,10 +207,10 @@ public sealed class RegistrationTests(SystemFixture system)
         var (man, woman) = (applications[0].Agents.Single().Id, applications[1].Agents.Single().Id);
         Task<HttpResponseMessage> Seat(Guid agentId) => admin.PostAsJsonAsync($"/api/registration/processes/{process.Id}/seats", new { body = "Delegates", agentId }, Ct);
 
-        await ProblemAsync(Seat(man), HttpStatusCode.Conflict, "quota", "Women quota of Delegates reserves 2 seats; 0 are held and 1 would be left after this one: short by 1");
+        await ProblemAsync(Seat(man), HttpStatusCode.Conflict, "quota", "Women quota of Delegates reserves 2 seats; 0 held, and 1 seat would be left after this one: short by 1");
         Assert.Empty((await system.Gateway.GetFromJsonAsync<List<SeatDto>>($"/api/registration/processes/{process.Id}/seats", Ct))!);
         Assert.Equal(1, (await ExpectAsync<SeatDto>(Seat(woman), HttpStatusCode.Created)).SeatNumber);
-        await ProblemAsync(Seat(man), HttpStatusCode.Conflict, "quota", "1 are held and 0 would be left after this one: short by 1");
+        await ProblemAsync(Seat(man), HttpStatusCode.Conflict, "quota", "1 held, and 0 seats would be left after this one: short by 1");
         var seats = (await system.Gateway.GetFromJsonAsync<List<SeatDto>>($"/api/registration/processes/{process.Id}/seats", Ct))!;
         Assert.Equal([(1, woman, "Female")], seats.Select(s => (s.SeatNumber, s.AgentId, s.Gender)));
     }
@@ -440,7 +440,7 @@ public sealed class RegistrationTests(SystemFixture system)
         {
             Assert.Equal(number, (await ExpectAsync<SeatDto>(Seat(man), HttpStatusCode.Created)).SeatNumber);
         }
-        await ProblemAsync(Seat(mario), HttpStatusCode.Conflict, "quota", "The Women quota of Delegates reserves 3 seats; 0 are held and 2 would be left after this one: short by 1");
+        await ProblemAsync(Seat(mario), HttpStatusCode.Conflict, "quota", "The Women quota of Delegates reserves 3 seats; 0 held, and 2 seats would be left after this one: short by 1");
         foreach (var (woman, number) in new[] { (rosa, 4), (carmen, 5), (lucia, 6) })
         {
             Assert.Equal(number, (await ExpectAsync<SeatDto>(Seat(woman), HttpStatusCode.Created)).SeatNumber);

@@ -120,7 +120,7 @@ public static class ApplicationsApi
         }
         if (file.Length > Document.MaxBytes)
         {
-            throw new DomainException("file", $"At most 10 MB; this file has {file.Length / (1024.0 * 1024.0):0.0} MB");
+            throw new DomainException("file", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"At most 10 MB (10,485,760 bytes); this file has {file.Length:N0} bytes"));
         }
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);

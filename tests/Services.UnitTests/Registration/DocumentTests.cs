@@ -91,18 +91,18 @@ public sealed class DocumentTests
         var e = Assert.Throws<DomainException>(() => Document.Accept("AssemblyAct", over, InRegistration));
 
         Assert.Equal("file", e.Field);
-        Assert.Equal("At most 10 MB; this file has 10.0 MB", e.Message);
+        Assert.Equal("At most 10 MB (10,485,760 bytes); this file has 10,485,761 bytes", e.Message);
     }
 
     [Fact]
-    public void The_size_of_a_refused_file_is_named_in_megabytes()
+    public void The_size_of_a_refused_file_is_named_in_bytes()
     {
         var twelve = new byte[12 * 1024 * 1024 + 300_000];
         "%PDF-1.7"u8.CopyTo(twelve);
 
         var e = Assert.Throws<DomainException>(() => Document.Accept("AssemblyAct", twelve, InRegistration));
 
-        Assert.Contains("this file has 12.3 MB", e.Message);
+        Assert.Contains("this file has 12,882,912 bytes", e.Message);
     }
 
     [Theory]

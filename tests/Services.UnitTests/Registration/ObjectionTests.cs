@@ -117,6 +117,20 @@ public sealed class ObjectionTests
     }
 
     [Fact]
+    public async Task A_second_objection_upheld_against_an_entry_already_struck_off_is_recorded_and_the_entry_stays_excluded()
+    {
+        var (process, entry) = await PublishedAsync();
+        var first = Objection.File(process, entry, "resident-7", Grounds, null, InObjections);
+        var second = Objection.File(process, entry, "resident-8", "Not a member of the organisation", null, InObjections);
+        first.Resolve(process, entry, "Upheld", "Residence not proven", InObjections);
+
+        second.Resolve(process, entry, "Upheld", "Not on the organisation's roll either", InObjections);
+
+        Assert.Equal((ObjectionStatus.Upheld, ObjectionStatus.Upheld), (first.Status, second.Status));
+        Assert.Equal(AgentStatus.Excluded, entry.Status);
+    }
+
+    [Fact]
     public async Task An_objection_is_resolved_once()
     {
         var (process, entry) = await PublishedAsync();

@@ -30,7 +30,7 @@ public sealed class SeatsTests
         var e = Assert.Throws<ConflictException>(() => Delegates(Man(), Man()).Assign(Man()));
 
         Assert.Equal("quota", e.Field);
-        Assert.Equal("The Women quota of Delegates reserves 2 seats; 0 are held and 1 would be left after this one: short by 1", e.Message);
+        Assert.Equal("The Women quota of Delegates reserves 2 seats; 0 held, and 1 seat would be left after this one: short by 1", e.Message);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class SeatsTests
         Assert.Equal(3, Delegates(Man(), Woman()).Assign(Man()));
 
         var e = Assert.Throws<ConflictException>(() => Delegates(Man(), Woman(), Man()).Assign(Man()));
-        Assert.Contains("1 are held and 0 would be left after this one: short by 1", e.Message);
+        Assert.Contains("1 held, and 0 seats would be left after this one: short by 1", e.Message);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class SeatsTests
         var e = Assert.Throws<ConflictException>(() => new Seats(Miraflores2027, SeatBody.DirectiveCommittee, men).Assign(Man()));
 
         Assert.Equal("quota", e.Field);
-        Assert.Equal("The Women quota of DirectiveCommittee reserves 3 seats; 0 are held and 2 would be left after this one: short by 1", e.Message);
+        Assert.Equal("The Women quota of DirectiveCommittee reserves 3 seats; 0 held, and 2 seats would be left after this one: short by 1", e.Message);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class SeatsTests
         {
             var e = Assert.Throws<ConflictException>(() => seats.Assign(candidate));
             Assert.Equal("quota", e.Field);
-            Assert.StartsWith("The Youth quota of Delegates reserves 1 seats", e.Message);
+            Assert.StartsWith("The Youth quota of Delegates reserves 1 seat;", e.Message);
         }
     }
 
