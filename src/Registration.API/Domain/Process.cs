@@ -91,6 +91,11 @@ public sealed class Process
         {
             throw new DomainException("rules.allocationRule", $"One of {string.Join(", ", ProcessRules.AllocationRules)} (greedy; Method of Equal Shares; equal shares with add1 completion)");
         }
+        // The allocation library refuses this pair: equal shares needs additive utilities, and a ranking has none.
+        if (rules.BallotFormat == BallotFormat.Ranked && rules.AllocationRule != "greedy")
+        {
+            throw new DomainException("rules.allocationRule", "Ranked ballots carry no additive utility, so equal shares cannot count them: use greedy, or another ballot format");
+        }
         var quotas = rules.Quotas ?? [];
         for (var i = 0; i < quotas.Count; i++)
         {

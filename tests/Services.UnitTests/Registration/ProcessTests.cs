@@ -250,6 +250,18 @@ public sealed class ProcessTests
         Assert.StartsWith("One of greedy, mes, mes-add1", e.Message);
     }
 
+    [Theory]
+    [InlineData("mes")]
+    [InlineData("mes-add1")]
+    public void Ranked_ballots_with_equal_shares_are_refused_because_a_ranking_carries_no_utility(string rule)
+    {
+        var e = Assert.Throws<DomainException>(() => OpenWith(rules: Rules with { BallotFormat = BallotFormat.Ranked, AllocationRule = rule }));
+
+        Assert.Equal("rules.allocationRule", e.Field);
+        Assert.Contains("use greedy", e.Message);
+        Assert.Equal(BallotFormat.Ranked, OpenWith(rules: Rules with { BallotFormat = BallotFormat.Ranked, AllocationRule = "greedy" }).Rules!.BallotFormat);
+    }
+
     [Fact]
     public void An_undefined_ballot_format_is_refused()
     {
