@@ -8,7 +8,7 @@ var gateway = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("servi
     ?? throw new InvalidOperationException("No gateway address: pass it as the first argument");
 using var http = new HttpClient { BaseAddress = new Uri(gateway), Timeout = TimeSpan.FromSeconds(30) };
 
-const string Jurisdiction = "180301"; // Provincia de Ilo, Moquegua
+const string Jurisdiction = "180300"; // Provincia de Ilo, Moquegua (ubigeo 18 03 00)
 var fiscalYear = DateTime.UtcNow.Year + 1;
 
 async Task<HttpClient> As(string role, string subject)
@@ -45,36 +45,152 @@ async Task<JsonElement> Retry(Func<Task<HttpResponseMessage>> send, HttpStatusCo
 }
 
 var admin = await As("process-admin", "oficina-pp-ilo");
-var opened = await admin.PostAsJsonAsync("/api/registration/processes",
-    new { name = $"Presupuesto Participativo Ilo {fiscalYear}", fiscalYear, level = "province", budgetCeiling = 2_500_000m });
+// The demo runs Preparation in one sitting, so every window of its calendar is today (Lima); a real
+// calendar spreads them over weeks, and each step is refused outside its window either way.
+var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(-5)).ToString("yyyy-MM-dd");
+var window = new { from = today, to = today };
+var opened = await admin.PostAsJsonAsync("/api/registration/processes", new
+{
+    name = $"Presupuesto Participativo Ilo {fiscalYear}", fiscalYear, level = "province", budgetCeiling = 2_500_000m,
+    calendar = new
+    {
+        registration = window, publication = window, objections = window, accreditation = window, training = window,
+        concertation = window, coordination = window, formalization = window, submission = window, oversight = window,
+    },
+    // Ilo's rules: half the delegates and three seats of the directive committee for women; equal shares to allocate.
+    rules = new
+    {
+        agentsPerOrganisation = 2, trainingRequiredToVote = true, ballotFormat = "Approval", allocationRule = "mes-add1", oversightCommitteeSize = 5,
+        delegateSeats = 4, directiveCommitteeSeats = 5,
+        quotas = new object[] { new { body = "Delegates", group = "Women", minimumSeats = 2 }, new { body = "DirectiveCommittee", group = "Women", minimumSeats = 3 } },
+    },
+});
 if (opened.StatusCode == HttpStatusCode.Conflict)
 {
     Console.WriteLine($"The demo process for {Jurisdiction} {fiscalYear} is already loaded.");
     return 0;
 }
 var processId = (await Expect(opened, HttpStatusCode.Created)).GetProperty("id").GetGuid();
-Console.WriteLine($"Opened process {processId}");
+Console.WriteLine($"Opened process {processId}: convocation published with its calendar and rules");
 
-(string Name, string Dni, string Organisation)[] agents =
-[
-    ("María Quispe Mamani", "40123456", "Federación de Mujeres de Ilo"),
-    ("Jorge Ccama Flores", "40234567", "Junta Vecinal Pampa Inalámbrica"),
-    ("Rosa Huanca Apaza", "40345678", "Asociación de Pescadores Artesanales"),
-];
-var resident = await As("resident", "vecino");
-var agentIds = new List<Guid>();
-foreach (var (name, dni, organisation) in agents)
+static byte[] Pdf(string title) => System.Text.Encoding.ASCII.GetBytes(
+    $"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% {title}\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+
+async Task Upload(HttpClient client, Guid applicationId, string kind, string title)
 {
-    var agent = await Expect(await resident.PostAsJsonAsync($"/api/registration/processes/{processId}/agents", new { fullName = name, dni, organisation }), HttpStatusCode.Created);
-    var agentId = agent.GetProperty("id").GetGuid();
-    await Expect(await admin.PostAsync($"/api/registration/processes/{processId}/agents/{agentId}/accreditation", null), HttpStatusCode.OK);
-    agentIds.Add(agentId);
-    Console.WriteLine($"Accredited {name} ({organisation})");
+    using var form = new MultipartFormDataContent();
+    form.Add(new StringContent(kind), "kind");
+    form.Add(new ByteArrayContent(Pdf(title)), "file", $"{kind}.pdf");
+    await Expect(await client.PostAsync($"/api/registration/processes/{processId}/applications/{applicationId}/documents", form), HttpStatusCode.Created);
 }
 
-// The accredited list closes Preparation; the workshops of Concertation take the proposals.
+// Each organisation registers its representative (and alternate) with the form, its registry entry and the assembly act.
+(string Organisation, string Type, string Territory, string Registry, (string Role, string Name, string Dni, string Gender, int BirthYear)[] People, bool AssemblyActLate)[] organisations =
+[
+    ("Federación de Mujeres de Ilo", "WomensOrganisation", "180301", "SUNARP 11002345",
+        [("Representative", "María Quispe Mamani", "40123456", "Female", 1978), ("Alternate", "Lucía Flores Ticona", "40123457", "Female", 1996)], false),
+    ("Junta Vecinal Pampa Inalámbrica", "NeighbourhoodCommittee", "180301", "RUOS-ILO 0142",
+        [("Representative", "Jorge Ccama Flores", "40234567", "Male", 1969), ("Alternate", "Carmen Apaza Cruz", "40234568", "Female", 1988)], true),
+    ("Asociación de Pescadores Artesanales de Ilo", "ProfessionalOrBusinessAssociation", "180301", "SUNARP 11004410",
+        [("Representative", "Rosa Huanca Apaza", "40345678", "Female", 1975)], false),
+    ("Comedor Popular Virgen de Chapi", "VasoDeLecheOrComedor", "180303", "RUOS-ILO 0311",
+        [("Representative", "Pedro Mamani Ccori", "40456789", "Male", 1982), ("Alternate", "Elena Choque Vargas", "40456790", "Female", 2001)], false),
+    ("Comunidad Campesina de El Algarrobal", "IndigenousOrPeasantCommunity", "180302", "SUNARP 11000087",
+        [("Representative", "Felipe Condori Laura", "40567891", "Male", 1960)], false),
+];
+var applications = new List<(Guid Id, HttpClient Organisation, JsonElement Body, bool AssemblyActLate)>();
+foreach (var (name, type, territory, registry, people, assemblyActLate) in organisations)
+{
+    var resident = await As("resident", $"vecino-{registry.Replace(' ', '-')}");
+    var organisation = await Expect(await resident.PostAsJsonAsync("/api/registration/organisations", new
+    {
+        name, type, registry = new { kind = registry.StartsWith("SUNARP", StringComparison.Ordinal) ? "Public" : "Municipal", number = registry, date = "2018-06-01" },
+        territory, activeMembers = 35 + name.Length,
+    }), HttpStatusCode.Created);
+    var application = await Expect(await resident.PostAsJsonAsync($"/api/registration/processes/{processId}/applications", new
+    {
+        organisationId = organisation.GetProperty("id").GetGuid(), channel = "Online",
+        agents = people.Select(p => new { role = p.Role, dni = p.Dni, fullName = p.Name, gender = p.Gender, birthYear = p.BirthYear, phone = "952" + p.Dni[2..], email = (string?)null }),
+    }), HttpStatusCode.Created);
+    var applicationId = application.GetProperty("id").GetGuid();
+    await Upload(resident, applicationId, "RegistrationForm", $"Ficha de inscripción {name}");
+    await Upload(resident, applicationId, "RegistryEntry", $"Partida registral {registry}");
+    if (!assemblyActLate)
+    {
+        await Upload(resident, applicationId, "AssemblyAct", $"Acta de asamblea {name}");
+    }
+    applications.Add((applicationId, resident, application, assemblyActLate));
+    Console.WriteLine($"Registration: {name} named {string.Join(" and ", people.Select(p => p.Name))}");
+}
+
+// The accreditation committee checks each DNI at the desk and reviews each application.
+foreach (var (id, organisationClient, body, assemblyActLate) in applications)
+{
+    foreach (var person in body.GetProperty("agents").EnumerateArray())
+    {
+        await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/applications/{id}/agents/{person.GetProperty("id").GetGuid()}/identity",
+            new { method = "DeskCard" }), HttpStatusCode.OK);
+    }
+    if (assemblyActLate)
+    {
+        await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/applications/{id}/review",
+            new { decision = "Observed", reasons = "Falta el acta de asamblea que designa a los representantes", correctBy = today }), HttpStatusCode.OK);
+        await Upload(organisationClient, id, "AssemblyAct", "Acta de asamblea (subsanada)");
+        await Expect(await organisationClient.PostAsync($"/api/registration/processes/{processId}/applications/{id}/resubmission", null), HttpStatusCode.OK);
+        Console.WriteLine("Review: one application observed for a missing assembly act, corrected and resubmitted");
+    }
+    await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/applications/{id}/review",
+        new { decision = "Eligible", reasons = "Documentos conformes" }), HttpStatusCode.OK);
+}
+
+// The list of eligible agents is published; a resident objects to one entry and the committee hears it.
+var list = await Expect(await admin.PostAsync($"/api/registration/processes/{processId}/eligible-list", null), HttpStatusCode.OK);
+Console.WriteLine($"Published the list of {list.GetProperty("entries").GetArrayLength()} eligible agents");
+var objected = list.GetProperty("entries").EnumerateArray().First(e => e.GetProperty("fullName").GetString() == "Pedro Mamani Ccori");
+var objector = await As("resident", "vecina-chapi");
+var objection = await Expect(await objector.PostAsJsonAsync($"/api/registration/processes/{processId}/objections", new
+{
+    agentId = objected.GetProperty("agentId").GetGuid(),
+    grounds = "No sería socio activo del comedor", evidence = "Padrón de socios 2025",
+}), HttpStatusCode.Created);
+await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/objections/{objection.GetProperty("id").GetGuid()}/resolution",
+    new { decision = "Dismissed", reasons = "El padrón actualizado lo registra como socio desde 2019" }), HttpStatusCode.OK);
+Console.WriteLine("Objection against Pedro Mamani Ccori heard and dismissed, with reasons");
+
+var accredited = await Expect(await admin.PostAsync($"/api/registration/processes/{processId}/accreditation", null), HttpStatusCode.OK);
+var agentIds = accredited.GetProperty("agents").EnumerateArray().Select(a => a.GetGuid()).ToList();
+Console.WriteLine($"Accredited {agentIds.Count} participating agents");
+
+// Training: the office checks agents in at the session; one agent checks in online.
+var session = await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/training-sessions",
+    new { date = today, topic = "Presupuesto participativo, proyectos de inversión y vigilancia", place = "Auditorio de la Municipalidad Provincial de Ilo" }), HttpStatusCode.Created);
+var sessionId = session.GetProperty("id").GetGuid();
+var selfCheckIn = await As("agent", agentIds[0].ToString());
+await Expect(await selfCheckIn.PostAsJsonAsync($"/api/registration/processes/{processId}/training-sessions/{sessionId}/attendance", new { }), HttpStatusCode.OK);
+foreach (var agentId in agentIds.Skip(1))
+{
+    await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/training-sessions/{sessionId}/attendance", new { agentId }), HttpStatusCode.OK);
+}
+Console.WriteLine($"Training attended by {agentIds.Count} agents");
+
+// Delegates under the women's quota: two of four seats; a third man is refused while the quota is short.
+var entries = (await Expect(await http.GetAsync($"/api/registration/processes/{processId}/eligible-list"), HttpStatusCode.OK)).GetProperty("entries").EnumerateArray()
+    .Where(e => e.GetProperty("role").GetString() == "Representative").ToDictionary(e => e.GetProperty("fullName").GetString()!, e => e.GetProperty("agentId").GetGuid());
+foreach (var delegateName in new[] { "Jorge Ccama Flores", "Pedro Mamani Ccori" })
+{
+    await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/seats", new { body = "Delegates", agentId = entries[delegateName] }), HttpStatusCode.Created);
+}
+var refused = await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/seats", new { body = "Delegates", agentId = entries["Felipe Condori Laura"] }), HttpStatusCode.Conflict);
+Console.WriteLine($"Seat refused: {refused.GetProperty("detail").GetString()}");
+foreach (var delegateName in new[] { "María Quispe Mamani", "Rosa Huanca Apaza" })
+{
+    await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/seats", new { body = "Delegates", agentId = entries[delegateName] }), HttpStatusCode.Created);
+}
+Console.WriteLine("Delegates: two women and two men, as Ilo's quota asks");
+
+// Preparation closes with the accredited list; the workshops of Concertation take the proposals.
 await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/stage", new { toStage = "Concertation" }), HttpStatusCode.OK);
-Console.WriteLine("Preparation closed with three accredited agents; the process is in Concertation.");
+Console.WriteLine($"Preparation closed with {agentIds.Count} accredited agents; the process is in Concertation.");
 
 (string Title, decimal Cost, int Beneficiaries, decimal Score)[] proposals =
 [

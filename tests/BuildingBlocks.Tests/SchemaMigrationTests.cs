@@ -33,12 +33,15 @@ public sealed class SchemaMigrationTests(LocalBrokerAndDatabase servers)
 
         var applied = await database.Migrator(RegistrationSchema.Migrations).MigrateAsync(Ct);
 
-        Assert.Equal([1, 2, 3], applied.Select(m => m.Version));
+        Assert.Equal([1, 2, 3, 4], applied.Select(m => m.Version));
         Assert.Equal("Presupuesto Participativo Ilo 2027", await db.ScalarAsync<string>("SELECT name FROM processes WHERE id = @processId", new { processId }));
         Assert.Equal("40123456", await db.ScalarAsync<string>("SELECT dni FROM agents WHERE id = @agentId AND process_id = @processId", new { agentId, processId }));
         Assert.Equal(1, await db.ScalarAsync<int>("SELECT attempts FROM outbox WHERE event_id = @eventId AND sent_at IS NOT NULL", new { eventId }));
         Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM inbox WHERE event_id = @eventId", new { eventId }));
-        Assert.Equal(["1 baseline", "2 audit log", "3 trace context"], await RecordedAsync(db));
+        Assert.Equal(["1 baseline", "2 audit log", "3 trace context", "4 calendar, rules, organisations, review, objections, training, seats"], await RecordedAsync(db));
+        // The process's ubigeo is on record as the district it is, under its province and region.
+        Assert.Equal(["180000 Region", "180300 Province", "180301 District"],
+            await db.ScalarAsync<string[]>("SELECT array_agg(code || ' ' || level ORDER BY code) FROM jurisdictions"));
         // The rules main created are still enforced: one registration per DNI and process.
         var duplicate = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync(
             "INSERT INTO agents (id, process_id, full_name, dni, organisation, status, registered_at) VALUES (gen_random_uuid(), @processId, 'Otra', '40123456', 'Otra', 'Registered', now())",
@@ -50,7 +53,7 @@ public sealed class SchemaMigrationTests(LocalBrokerAndDatabase servers)
         Assert.Equal(AuditVerification.Intact(1), await database.Audit.VerifyAsync(Ct));
 
         Assert.Empty(await database.Migrator(RegistrationSchema.Migrations).MigrateAsync(Ct));
-        Assert.Equal(["1 baseline", "2 audit log", "3 trace context"], await RecordedAsync(db));
+        Assert.Equal(["1 baseline", "2 audit log", "3 trace context", "4 calendar, rules, organisations, review, objections, training, seats"], await RecordedAsync(db));
     }
 
     [Fact]
@@ -72,9 +75,9 @@ public sealed class SchemaMigrationTests(LocalBrokerAndDatabase servers)
         await using var database = await MigratedDatabase.CreateEmptyAsync(servers);
         var migrator = database.Migrator(RegistrationSchema.Migrations);
 
-        Assert.Equal([1, 2, 3], (await migrator.MigrateAsync(Ct)).Select(m => m.Version));
+        Assert.Equal([1, 2, 3, 4], (await migrator.MigrateAsync(Ct)).Select(m => m.Version));
         Assert.Empty(await migrator.MigrateAsync(Ct));
-        Assert.Equal(["1 baseline", "2 audit log", "3 trace context"], await RecordedAsync(database.Db));
+        Assert.Equal(["1 baseline", "2 audit log", "3 trace context", "4 calendar, rules, organisations, review, objections, training, seats"], await RecordedAsync(database.Db));
     }
 
     [Fact]
@@ -82,7 +85,7 @@ public sealed class SchemaMigrationTests(LocalBrokerAndDatabase servers)
     {
         var connectionString = await servers.CreateDatabaseAsync();
         // A slow third step keeps the first replica busy while the second one arrives.
-        IReadOnlyList<Migration> migrations = [.. RegistrationSchema.Migrations, new(4, "slow", "SELECT pg_sleep(0.5); CREATE TABLE slow_step (id int);")];
+        IReadOnlyList<Migration> migrations = [.. RegistrationSchema.Migrations, new(5, "slow", "SELECT pg_sleep(0.5); CREATE TABLE slow_step (id int);")];
         await using var first = NpgsqlDataSource.Create(connectionString);
         await using var second = NpgsqlDataSource.Create(connectionString);
         using var start = new SemaphoreSlim(0, 2);
@@ -96,9 +99,9 @@ public sealed class SchemaMigrationTests(LocalBrokerAndDatabase servers)
         var applied = await Task.WhenAll(racing);
 
         var versions = applied.SelectMany(a => a.Select(m => m.Version)).Order().ToList();
-        Assert.Equal([1, 2, 3, 4], versions);
+        Assert.Equal([1, 2, 3, 4, 5], versions);
         var db = new Database(connectionString);
-        Assert.Equal(["1 baseline", "2 audit log", "3 trace context", "4 slow"], await RecordedAsync(db));
+        Assert.Equal(["1 baseline", "2 audit log", "3 trace context", "4 calendar, rules, organisations, review, objections, training, seats", "5 slow"], await RecordedAsync(db));
         Assert.Equal(1, await db.ScalarAsync<long>("SELECT count(*) FROM audit_head"));
     }
 
@@ -106,26 +109,26 @@ public sealed class SchemaMigrationTests(LocalBrokerAndDatabase servers)
     public async Task A_database_migrated_by_a_newer_build_stops_the_service_from_starting_with_a_clear_message()
     {
         await using var database = await MigratedDatabase.CreateAsync(servers, RegistrationSchema.Migrations);
-        await database.Db.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (4, 'agent documents', now())");
+        await database.Db.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (5, 'agent documents', now())");
 
         var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => database.Migrator(RegistrationSchema.Migrations).StartAsync(Ct));
 
-        Assert.Contains("schema version 4 ('agent documents')", refusal.Message);
-        Assert.Contains("knows versions up to 3", refusal.Message);
+        Assert.Contains("schema version 5 ('agent documents')", refusal.Message);
+        Assert.Contains("knows versions up to 4", refusal.Message);
     }
 
     [Fact]
     public async Task A_failing_migration_stops_the_service_naming_it_and_leaves_nothing_of_it_behind()
     {
         await using var database = await MigratedDatabase.CreateAsync(servers, RegistrationSchema.Migrations);
-        IReadOnlyList<Migration> migrations = [.. RegistrationSchema.Migrations, new(4, "half done", "CREATE TABLE half_done (id int); SELECT 1 / 0;")];
+        IReadOnlyList<Migration> migrations = [.. RegistrationSchema.Migrations, new(5, "half done", "CREATE TABLE half_done (id int); SELECT 1 / 0;")];
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => database.Migrator(migrations).StartAsync(Ct));
 
-        Assert.Contains("Migration 4 ('half done') failed", failure.Message);
+        Assert.Contains("Migration 5 ('half done') failed", failure.Message);
         Assert.Contains("division by zero", failure.Message);
         Assert.Equal(0, await database.Db.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"));
-        Assert.Equal(["1 baseline", "2 audit log", "3 trace context"], await RecordedAsync(database.Db));
+        Assert.Equal(["1 baseline", "2 audit log", "3 trace context", "4 calendar, rules, organisations, review, objections, training, seats"], await RecordedAsync(database.Db));
     }
 
     [Theory]

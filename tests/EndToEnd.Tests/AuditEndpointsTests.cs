@@ -46,10 +46,12 @@ public sealed class AuditEndpointsTests(SystemFixture system)
         var oversight = system.As(await system.TokenAsync("oversight", "040105", "comite-vigilancia"));
 
         var registration = (await oversight.GetFromJsonAsync<List<AuditEntryDto>>($"/api/registration/audit?processId={process.Id}", ct))!;
-        Assert.Equal(["process.opened", "agent.registered", "agent.accredited", "process.stage-advanced"], registration.Select(e => e.Action));
+        Assert.Equal(["process.opened", "application.submitted", "document.uploaded", "document.uploaded", "document.uploaded", "agent.identity-confirmed",
+            "application.reviewed", "eligible-list.published", "agent.accredited", "process.stage-advanced"], registration.Select(e => e.Action));
         Assert.Equal(["pp-040105", "process-admin"], [registration[0].Subject, registration[0].Role]);
         Assert.Equal("resident", registration[1].Role);
-        Assert.Equal("Concertation", registration[3].NewValues.GetProperty("toStage").GetString());
+        Assert.Equal(("process-admin", "Documentos conformes"), (registration[6].Role, registration[6].Reason));
+        Assert.Equal("Concertation", registration[^1].NewValues.GetProperty("toStage").GetString());
         Assert.DoesNotContain("41234567", string.Join(" ", registration.Select(e => e.NewValues.GetRawText())));
 
         var deliberation = (await oversight.GetFromJsonAsync<List<AuditEntryDto>>($"/api/deliberation/audit?processId={process.Id}", ct))!;

@@ -30,7 +30,7 @@ public sealed class ProcessStory
     /// <summary>The client of the agent accredited last.</summary>
     public HttpClient Agent => _agent ?? throw new InvalidOperationException("Accredit an agent first");
     public List<ProposalDto> Proposals { get; } = [];
-    /// <summary>Every response an official, resident or agent got while building the story, to check what they reveal.</summary>
+    /// <summary>Every response an official, resident or agent got while building the story, to check what they reveal (all but the committee's review views, which show the DNI).</summary>
     public List<string> PrivateResponses { get; } = [];
 
     /// <summary>Peru's date: the calendar's days are Lima's (UTC−5 all year).</summary>
@@ -92,12 +92,13 @@ public sealed class ProcessStory
     public async Task<List<AgentDto>> AccreditAgentsAsync(params (string FullName, string Dni, string Organisation)[] agents)
     {
         var applied = new List<(Guid ApplicationId, Guid AgentId, string Name)>();
+        // One resident registers every organisation online, as a neighbourhood's volunteer often does.
+        var resident = _system.As(await _system.TokenAsync("resident", _jurisdiction));
         foreach (var (fullName, dni, organisation) in agents)
         {
-            var resident = _system.As(await _system.TokenAsync("resident", _jurisdiction));
             var org = await Created<OrganisationDto>(resident.PostAsJsonAsync("/api/registration/organisations", new
             {
-                name = organisation, type = "NeighbourhoodCommittee", registry = new { kind = "Municipal", number = $"RUOS-{_jurisdiction}-{dni}", date = "2019-03-15" },
+                name = organisation, type = "NeighbourhoodCommittee", registry = new { kind = "Municipal", number = $"RUOS-{_jurisdiction}-{Guid.NewGuid():N}"[..24], date = "2019-03-15" },
                 territory = _jurisdiction, activeMembers = 40,
             }, _ct));
             var application = await Created<ApplicationDto>(resident.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/applications", new
@@ -110,8 +111,9 @@ public sealed class ProcessStory
                 await UploadAsync(resident, application.Id, kind, Pdf($"{kind} {organisation}"), "documento.pdf");
             }
             var agentId = application.Agents.Single().Id;
-            await Ok(_admin.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/applications/{application.Id}/agents/{agentId}/identity", new { method = "DeskCard" }, _ct));
-            await Ok(_admin.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/applications/{application.Id}/review", new { decision = "Eligible", reasons = "Documentos conformes" }, _ct));
+            // The committee's own view shows the DNI it checks the card against: not one of the answers that must not.
+            await Ok(_admin.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/applications/{application.Id}/agents/{agentId}/identity", new { method = "DeskCard" }, _ct), recorded: false);
+            await Ok(_admin.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/applications/{application.Id}/review", new { decision = "Eligible", reasons = "Documentos conformes" }, _ct), recorded: false);
             applied.Add((application.Id, agentId, fullName));
         }
         await Ok(_admin.PostAsync($"/api/registration/processes/{Process.Id}/eligible-list", null, _ct));
@@ -137,14 +139,17 @@ public sealed class ProcessStory
 
     private async Task<T> Created<T>(Task<HttpResponseMessage> send) => await Expect<T>(send, HttpStatusCode.Created);
 
-    private async Task Ok(Task<HttpResponseMessage> send) => await Expect<object>(send, HttpStatusCode.OK);
+    private async Task Ok(Task<HttpResponseMessage> send, bool recorded = true) => await Expect<object>(send, HttpStatusCode.OK, recorded);
 
-    private async Task<T> Expect<T>(Task<HttpResponseMessage> send, HttpStatusCode expected)
+    private async Task<T> Expect<T>(Task<HttpResponseMessage> send, HttpStatusCode expected, bool recorded = true)
     {
         var response = await send;
         var body = await response.Content.ReadAsStringAsync(_ct);
         Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}: {(int)response.StatusCode} {body}");
-        PrivateResponses.Add(body);
+        if (recorded)
+        {
+            PrivateResponses.Add(body);
+        }
         return System.Text.Json.JsonSerializer.Deserialize<T>(body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
     }
 

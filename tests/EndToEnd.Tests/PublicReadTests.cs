@@ -37,6 +37,12 @@ public sealed class PublicReadTests(SystemFixture system)
 
         Assert.Contains(await Read<List<ProcessDto>>("/api/registration/processes"), p => p.Id == id);
         Assert.Equal(1, (await Read<ProcessDto>($"/api/registration/processes/{id}")).AccreditedAgents);
+        var listed = Assert.Single((await Read<EligibleListDto>($"/api/registration/processes/{id}/eligible-list")).Entries);
+        Assert.Equal(("Rosa Mamani Flores", "Junta Vecinal Cono Sur", "Accredited"), (listed.FullName, listed.OrganisationName, listed.Status));
+        Assert.Contains((await Read<StatisticsDto>($"/api/registration/processes/{id}/statistics")).Rows, r => r is { Dimension: "Gender", Value: "Female", Accredited: 1 });
+        await Read<List<OrganisationDto>>("/api/registration/organisations?jurisdiction=230101");
+        await Read<System.Text.Json.JsonElement>($"/api/registration/processes/{id}/training-sessions");
+        await Read<System.Text.Json.JsonElement>($"/api/registration/processes/{id}/seats");
         Assert.Equal(["Viable", "NotViable"], (await Read<List<ProposalDto>>($"/api/deliberation/processes/{id}/proposals")).OrderBy(p => p.Cost).Select(p => p.Status));
         var assessment = await Read<AssessmentDto>($"/api/assessment/proposals/{water.Id}");
         Assert.Equal((true, 88m, "Viable: competencia distrital, costo razonable"), (assessment.Viable, assessment.Score, assessment.Reasons));

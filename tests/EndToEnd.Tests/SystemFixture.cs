@@ -87,6 +87,12 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task<string> TokenAsync(string role, string jurisdiction, string? subject = null)
     {
         var response = await Gateway.PostAsJsonAsync("/api/registration/dev-tokens", new { subject, roles = new[] { role }, jurisdiction });
+        // Token requests are anonymous, so they share the gateway's per-address rate limit: many tests at once may meet it.
+        for (var wait = 0; response.StatusCode == System.Net.HttpStatusCode.TooManyRequests && wait < 70; wait += 2)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            response = await Gateway.PostAsJsonAsync("/api/registration/dev-tokens", new { subject, roles = new[] { role }, jurisdiction });
+        }
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<TokenResponse>())!.access_token;
     }

@@ -19,7 +19,8 @@ public static class AuditApi
     /// </summary>
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app, string prefix)
     {
-        var api = app.MapGroup($"{prefix.TrimEnd('/')}/audit").WithTags("Audit").RequireAuthorization(Policies.AuditReader);
+        var api = app.MapGroup($"{prefix.TrimEnd('/')}/audit").WithTag("Audit", "The service's append-only, hash-chained audit trail: who changed what, when and why; and its verification.")
+            .RequireAuthorization(Policies.AuditReader);
         // Every service maps these: the prefix's last segment keeps the operation ids unique across the deployment.
         var segment = prefix.TrimEnd('/')[(prefix.TrimEnd('/').LastIndexOf('/') + 1)..];
         var service = char.ToUpperInvariant(segment[0]) + segment[1..];

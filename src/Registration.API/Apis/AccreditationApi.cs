@@ -17,23 +17,23 @@ public static class AccreditationApi
     {
         var api = app.MapGroup("/api/registration/processes/{processId:guid}")
             .WithTag("Accreditation", "The published list of eligible agents, objections (tachas) to its entries, accreditation and revocation.");
-        api.MapPost("/eligible-list", Publish).RequireAuthorization(Roles.ProcessAdmin)
+        api.MapPost("/eligible-list", PublishEligibleList).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Publish the list of eligible agents, which opens it to objections")
             .Refuses(StatusCodes.Status409Conflict, "Outside the publication window, or already published.");
-        api.MapGet("/eligible-list", GetList).AllowAnonymous()
+        api.MapGet("/eligible-list", GetEligibleList).AllowAnonymous()
             .WithSummary("The published list of eligible agents: names, roles and organisations (never a DNI), and what became of each entry");
-        api.MapPost("/objections", Object).RequireAuthorization(Policies.Objector)
+        api.MapPost("/objections", FileObjection).RequireAuthorization(Policies.Objector)
             .WithSummary("Object to an entry of the published list, with grounds and evidence")
             .Refuses(StatusCodes.Status409Conflict, "Outside the objection period, the list is not published, the entry is not eligible, or you already objected to it.");
         api.MapGet("/objections", ListObjections)
             .WithSummary("The objections of a process (the process-admin), or those the signed-in person filed");
-        api.MapPost("/objections/{objectionId:guid}/resolution", Resolve).RequireAuthorization(Roles.ProcessAdmin)
+        api.MapPost("/objections/{objectionId:guid}/resolution", ResolveObjection).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("The committee resolves an objection: upheld (the entry is struck) or dismissed, with reasons")
             .Refuses(StatusCodes.Status409Conflict, "The objection is already resolved, or resolution has closed.");
-        api.MapPost("/accreditation", Accredit).RequireAuthorization(Roles.ProcessAdmin)
+        api.MapPost("/accreditation", AccreditList).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Accredit the final list: every eligible entry that no upheld objection struck")
             .Refuses(StatusCodes.Status409Conflict, "Outside the accreditation window, the list is not published, or objections are pending.");
-        api.MapPost("/agents/{agentId:guid}/revocation", Revoke).RequireAuthorization(Roles.ProcessAdmin)
+        api.MapPost("/agents/{agentId:guid}/revocation", RevokeAccreditation).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Revoke an agent's accreditation, with the reason; the agent can no longer propose or vote")
             .Refuses(StatusCodes.Status409Conflict, "The agent is not accredited.");
         api.MapGet("/agents/{agentId:guid}", GetAgent)
@@ -49,7 +49,7 @@ public static class AccreditationApi
     public sealed record RevocationRequest(string? Reason);
     public sealed record AgentResponse(Guid Id, Guid ProcessId, string FullName, string Organisation, AgentStatus Status, bool Trained, SeatView[] Seats);
 
-    private static async Task<Ok<EligibleListResponse>> Publish(Guid processId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<EligibleListResponse>> PublishEligibleList(Guid processId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct, forUpdate: true);
@@ -63,7 +63,7 @@ public static class AccreditationApi
         return TypedResults.Ok(new EligibleListResponse(processId, process.EligibleListPublishedAt!.Value, entries.ToArray()));
     }
 
-    private static async Task<Results<Ok<EligibleListResponse>, NotFound>> GetList(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Results<Ok<EligibleListResponse>, NotFound>> GetEligibleList(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
@@ -74,7 +74,7 @@ public static class AccreditationApi
         return TypedResults.Ok(new EligibleListResponse(processId, published, (await uow.ListEligibleEntriesAsync(processId, ct)).ToArray()));
     }
 
-    private static async Task<Created<ObjectionResponse>> Object(Guid processId, ObjectionRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Created<ObjectionResponse>> FileObjection(Guid processId, ObjectionRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         // Locked like accreditation, so an objection is never filed while the list is being accredited.
@@ -98,7 +98,7 @@ public static class AccreditationApi
         return TypedResults.Ok((await uow.ListObjectionsAsync(processId, filedBy, ct)).Select(ToResponse).ToArray());
     }
 
-    private static async Task<Ok<ObjectionResponse>> Resolve(Guid processId, Guid objectionId, ResolutionRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<ObjectionResponse>> ResolveObjection(Guid processId, Guid objectionId, ResolutionRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct, forUpdate: true);
@@ -114,7 +114,7 @@ public static class AccreditationApi
         return TypedResults.Ok(ToResponse(objection));
     }
 
-    private static async Task<Ok<AccreditationResponse>> Accredit(Guid processId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<AccreditationResponse>> AccreditList(Guid processId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         // Locked, so objections cannot be filed or resolved half-way through.
@@ -138,7 +138,7 @@ public static class AccreditationApi
         return TypedResults.Ok(new AccreditationResponse(eligible.Count, eligible.Select(e => e.Agent.Id).ToArray()));
     }
 
-    private static async Task<Ok<AgentResponse>> Revoke(Guid processId, Guid agentId, RevocationRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<AgentResponse>> RevokeAccreditation(Guid processId, Guid agentId, RevocationRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
@@ -148,8 +148,10 @@ public static class AccreditationApi
         await uow.UpdateAgentAsync(agent, ct);
         uow.Publish(revoked);
         uow.Audit(Actor.As(user, Roles.ProcessAdmin), "agent.accreditation-revoked", processId, agentId.ToString(), new { agent.Status }, revoked.Reason);
+        // Read inside the transaction: once committed, the unit of work runs no more queries.
+        var response = await ToResponseAsync(uow, agent, ct);
         await uow.CommitAsync(ct);
-        return TypedResults.Ok(await ToResponseAsync(uow, agent, ct));
+        return TypedResults.Ok(response);
     }
 
     private static async Task<Ok<AgentResponse>> GetAgent(Guid processId, Guid agentId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)

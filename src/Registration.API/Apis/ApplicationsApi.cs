@@ -14,34 +14,34 @@ public static class ApplicationsApi
 {
     public static RouteGroupBuilder MapApplicationsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/registration/applications/mine", Mine)
+        app.MapGet("/api/registration/applications/mine", ListMyApplications)
             .WithTags("Applications")
             .WithSummary("List the applications the signed-in person submitted, with their status and observations");
 
         var api = app.MapGroup("/api/registration/processes/{processId:guid}/applications")
             .WithTag("Applications", "An organisation's registration of its representative and alternate, its documents, and the accreditation committee's review.");
-        api.MapPost("/", Submit).RequireAuthorization(Policies.Applicant)
+        api.MapPost("/", SubmitApplication).RequireAuthorization(Policies.Applicant)
             .WithSummary("Register an organisation's representative and alternate in a process, online or at the desk")
             .Refuses(StatusCodes.Status409Conflict, "Outside the registration window, the organisation already applied, or a DNI is already registered in the process.");
         api.MapGet("/", ReviewQueue).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("The committee's review queue: the applications of a process, optionally of one status, with the persons' DNI");
-        api.MapGet("/{applicationId:guid}", Get)
+        api.MapGet("/{applicationId:guid}", GetApplication)
             .WithSummary("Get an application (its submitter or the process-admin)");
-        api.MapPost("/{applicationId:guid}/documents", Upload).RequireAuthorization(Policies.Applicant).DisableAntiforgery()
+        api.MapPost("/{applicationId:guid}/documents", UploadDocument).RequireAuthorization(Policies.Applicant).DisableAntiforgery()
             .WithSummary("Upload a document of the application (PDF, JPEG or PNG by content, at most 10 MB)")
             .Refuses(StatusCodes.Status409Conflict, "The application is already decided, or review has closed.");
-        api.MapGet("/{applicationId:guid}/documents/{documentId:guid}", Download)
+        api.MapGet("/{applicationId:guid}/documents/{documentId:guid}", DownloadDocument)
             .WithSummary("Download a document of the application (its submitter or the process-admin)");
         api.MapPost("/{applicationId:guid}/agents/{agentId:guid}/identity", ConfirmIdentity).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Record that an officer confirmed a person against their DNI card, at the desk or scanned")
             .Refuses(StatusCodes.Status409Conflict, "Review has closed, or the application is already decided.");
-        api.MapPost("/{applicationId:guid}/review", Review).RequireAuthorization(Roles.ProcessAdmin)
+        api.MapPost("/{applicationId:guid}/review", ReviewApplication).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("The accreditation committee's decision: eligible, observed (what to correct, by when) or rejected, with reasons")
             .Refuses(StatusCodes.Status409Conflict, "The application is not awaiting review, an identity is unconfirmed, a document is missing, or review has closed.");
-        api.MapPut("/{applicationId:guid}/agents/{agentId:guid}", Correct).RequireAuthorization(Policies.Applicant)
+        api.MapPut("/{applicationId:guid}/agents/{agentId:guid}", CorrectAgent).RequireAuthorization(Policies.Applicant)
             .WithSummary("Correct a person of an observed application")
             .Refuses(StatusCodes.Status409Conflict, "The application is not observed, or the correction date has passed.");
-        api.MapPost("/{applicationId:guid}/resubmission", Resubmit).RequireAuthorization(Policies.Applicant)
+        api.MapPost("/{applicationId:guid}/resubmission", ResubmitApplication).RequireAuthorization(Policies.Applicant)
             .WithSummary("Resubmit an observed application once corrected")
             .Refuses(StatusCodes.Status409Conflict, "The application is not observed, or the correction date has passed.");
         return api;
@@ -50,14 +50,16 @@ public static class ApplicationsApi
     public sealed record SubmitApplicationRequest(Guid OrganisationId, string? Channel, List<PersonDetails>? Agents);
     public sealed record ReviewRequest(string? Decision, string? Reasons, DateOnly? CorrectBy);
     public sealed record IdentityRequest(string? Method);
+    /// <summary>A person as an application shows them; the DNI only in the committee's views, absent (not null) elsewhere.</summary>
     public sealed record ApplicationAgentResponse(Guid Id, AgentRole Role, string FullName, Gender? Gender, int? BirthYear, AgentStatus Status, bool IdentityConfirmed,
-        string? Dni, string? Phone, string? Email);
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Dni,
+        string? Phone, string? Email);
     public sealed record DocumentResponse(Guid Id, DocumentKind Kind, string ContentType, long Size, string Sha256, DateTimeOffset UploadedAt);
     public sealed record ApplicationResponse(Guid Id, Guid ProcessId, Guid OrganisationId, string OrganisationName, Channel Channel, ApplicationStatus Status,
         DateTimeOffset SubmittedAt, string? Observations, DateOnly? CorrectBy, string? Reasons, ApplicationAgentResponse[] Agents, DocumentResponse[] Documents,
         DocumentKind[] MissingDocuments);
 
-    private static async Task<Created<ApplicationResponse>> Submit(Guid processId, SubmitApplicationRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Created<ApplicationResponse>> SubmitApplication(Guid processId, SubmitApplicationRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
@@ -82,7 +84,7 @@ public static class ApplicationsApi
         return TypedResults.Created($"/api/registration/processes/{processId}/applications/{application.Id}", ToResponse(application, officer: actor.Role == Roles.ProcessAdmin));
     }
 
-    private static async Task<Ok<ApplicationResponse[]>> Mine(ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<ApplicationResponse[]>> ListMyApplications(ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var mine = await uow.ListApplicationsBySubmitterAsync(user.Subject(), ct);
@@ -102,14 +104,14 @@ public static class ApplicationsApi
         return TypedResults.Ok((await uow.ListApplicationsAsync(processId, normalised, ct)).Select(a => ToResponse(a, officer: true)).ToArray());
     }
 
-    private static async Task<Ok<ApplicationResponse>> Get(Guid processId, Guid applicationId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<ApplicationResponse>> GetApplication(Guid processId, Guid applicationId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var (process, application) = await LoadForSubmitterOrOfficerAsync(uow, processId, applicationId, user, forUpdate: false, ct);
         return TypedResults.Ok(ToResponse(application, user.IsOfficerFor(process)));
     }
 
-    private static async Task<Created<DocumentResponse>> Upload(Guid processId, Guid applicationId, [FromForm] string? kind, IFormFile? file, ClaimsPrincipal user,
+    private static async Task<Created<DocumentResponse>> UploadDocument(Guid processId, Guid applicationId, [FromForm] string? kind, IFormFile? file, ClaimsPrincipal user,
         UnitOfWorkFactory db, CancellationToken ct)
     {
         if (file is null)
@@ -118,7 +120,7 @@ public static class ApplicationsApi
         }
         if (file.Length > Document.MaxBytes)
         {
-            throw new DomainException("file", $"At most 10 MB; this file has {file.Length / (1024.0 * 1024.0):0.0} MB");
+            throw new DomainException("file", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"At most 10 MB (10,485,760 bytes); this file has {file.Length:N0} bytes"));
         }
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
@@ -133,7 +135,7 @@ public static class ApplicationsApi
         return TypedResults.Created($"/api/registration/processes/{processId}/applications/{applicationId}/documents/{document.Id}", ToResponse(document));
     }
 
-    private static async Task<FileContentHttpResult> Download(Guid processId, Guid applicationId, Guid documentId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<FileContentHttpResult> DownloadDocument(Guid processId, Guid applicationId, Guid documentId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         await LoadForSubmitterOrOfficerAsync(uow, processId, applicationId, user, forUpdate: false, ct);
@@ -158,7 +160,7 @@ public static class ApplicationsApi
         return TypedResults.Ok(ToResponse(application, officer: true));
     }
 
-    private static async Task<Ok<ApplicationResponse>> Review(Guid processId, Guid applicationId, ReviewRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<ApplicationResponse>> ReviewApplication(Guid processId, Guid applicationId, ReviewRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
@@ -172,7 +174,7 @@ public static class ApplicationsApi
         return TypedResults.Ok(ToResponse(application, officer: true));
     }
 
-    private static async Task<Ok<ApplicationResponse>> Correct(Guid processId, Guid applicationId, Guid agentId, PersonDetails request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<ApplicationResponse>> CorrectAgent(Guid processId, Guid applicationId, Guid agentId, PersonDetails request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var (process, application) = await LoadForSubmitterOrOfficerAsync(uow, processId, applicationId, user, forUpdate: true, ct);
@@ -183,7 +185,7 @@ public static class ApplicationsApi
         return TypedResults.Ok(ToResponse(application, user.IsOfficerFor(process)));
     }
 
-    private static async Task<Ok<ApplicationResponse>> Resubmit(Guid processId, Guid applicationId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<ApplicationResponse>> ResubmitApplication(Guid processId, Guid applicationId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var (process, application) = await LoadForSubmitterOrOfficerAsync(uow, processId, applicationId, user, forUpdate: true, ct);

@@ -15,12 +15,12 @@ public static class OrganisationsApi
     {
         var api = app.MapGroup("/api/registration/organisations")
             .WithTag("Organisations", "Civil-society organisations, with their registry entry, type, territory and members, which register participating agents.");
-        api.MapPost("/", Register).RequireAuthorization(Policies.Applicant)
+        api.MapPost("/", RegisterOrganisation).RequireAuthorization(Policies.Applicant)
             .WithSummary("Register a civil-society organisation of the token's jurisdiction")
             .Refuses(StatusCodes.Status409Conflict, "An organisation with that registry entry is already registered.");
-        api.MapGet("/", List).AllowAnonymous()
+        api.MapGet("/", ListOrganisations).AllowAnonymous()
             .WithSummary("List the organisations of a jurisdiction (ubigeo), by name");
-        api.MapGet("/{organisationId:guid}", Get).AllowAnonymous()
+        api.MapGet("/{organisationId:guid}", GetOrganisation).AllowAnonymous()
             .WithSummary("Get an organisation");
         return api;
     }
@@ -29,7 +29,7 @@ public static class OrganisationsApi
     public sealed record RegisterOrganisationRequest(string? Name, string? Type, RegistryRequest? Registry, string? Territory, int ActiveMembers);
     public sealed record OrganisationResponse(Guid Id, string Name, OrganisationType Type, RegistryEntry Registry, string Territory, int ActiveMembers);
 
-    private static async Task<Created<OrganisationResponse>> Register(RegisterOrganisationRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Created<OrganisationResponse>> RegisterOrganisation(RegisterOrganisationRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var actor = user.AsOneOf(Roles.Resident, Roles.ProcessAdmin);
@@ -42,14 +42,14 @@ public static class OrganisationsApi
         return TypedResults.Created($"/api/registration/organisations/{organisation.Id}", ToResponse(organisation));
     }
 
-    private static async Task<Ok<OrganisationResponse[]>> List(string? jurisdiction, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<OrganisationResponse[]>> ListOrganisations(string? jurisdiction, UnitOfWorkFactory db, CancellationToken ct)
     {
         var code = Ubigeo.Parse("jurisdiction", jurisdiction);
         await using var uow = await db.BeginAsync(ct);
         return TypedResults.Ok((await uow.ListOrganisationsAsync(code, ct)).Select(ToResponse).ToArray());
     }
 
-    private static async Task<Ok<OrganisationResponse>> Get(Guid organisationId, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<OrganisationResponse>> GetOrganisation(Guid organisationId, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         return TypedResults.Ok(ToResponse(await uow.FindOrganisationAsync(organisationId, ct) ?? throw new NotFoundException("Organisation", organisationId)));

@@ -16,17 +16,17 @@ public static class SeatsApi
     {
         var api = app.MapGroup("/api/registration/processes/{processId:guid}/seats")
             .WithTag("Seats", "The delegates and the directive committee, assigned among accredited agents under the process's quotas.");
-        api.MapPost("/", Assign).RequireAuthorization(Roles.ProcessAdmin)
+        api.MapPost("/", AssignSeat).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Assign an accredited agent a seat among the delegates or on the directive committee")
             .Refuses(StatusCodes.Status409Conflict, "The seat would break a quota (which one and by how much), the body is full, or the agent is not accredited.");
-        api.MapGet("/", List).AllowAnonymous()
+        api.MapGet("/", ListSeats).AllowAnonymous()
             .WithSummary("The seats of the delegates and the directive committee, in order");
         return api;
     }
 
     public sealed record AssignSeatRequest(string? Body, Guid AgentId);
 
-    private static async Task<Created<SeatView>> Assign(Guid processId, AssignSeatRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Created<SeatView>> AssignSeat(Guid processId, AssignSeatRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         if (!Stages.TryParseName<SeatBody>(request.Body, out var body))
         {
@@ -53,7 +53,7 @@ public static class SeatsApi
         return TypedResults.Created($"/api/registration/processes/{processId}/seats", view);
     }
 
-    private static async Task<Ok<SeatView[]>> List(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<SeatView[]>> ListSeats(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         await uow.GetProcessAsync(processId, ct);

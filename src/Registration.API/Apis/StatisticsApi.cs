@@ -13,17 +13,17 @@ public static class StatisticsApi
 {
     public static IEndpointRouteBuilder MapStatisticsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/registration/processes/{processId:guid}/statistics", ForProcess).AllowAnonymous()
+        app.MapGet("/api/registration/processes/{processId:guid}/statistics", GetProcessStatistics).AllowAnonymous()
             .WithTag("Statistics", "Participation by gender, organisation type, territory and age band, per process and across years; JSON or CSV.")
             .WithSummary("Participation statistics of a process (?format=csv for CSV)");
-        app.MapGet("/api/registration/statistics", AcrossYears).AllowAnonymous().WithTags("Statistics")
+        app.MapGet("/api/registration/statistics", GetStatisticsAcrossYears).AllowAnonymous().WithTags("Statistics")
             .WithSummary("Participation statistics of a jurisdiction's processes across the years (?format=csv for CSV)");
         return app;
     }
 
     public sealed record StatisticsResponse(StatisticsRow[] Rows);
 
-    private static async Task<Results<Ok<StatisticsResponse>, FileContentHttpResult>> ForProcess(Guid processId, string? format, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Results<Ok<StatisticsResponse>, FileContentHttpResult>> GetProcessStatistics(Guid processId, string? format, UnitOfWorkFactory db, CancellationToken ct)
     {
         var csv = Csv(format);
         await using var uow = await db.BeginAsync(ct);
@@ -31,7 +31,7 @@ public static class StatisticsApi
         return Answer(await uow.StatisticsAsync(processId, null, ct), csv, $"participacion-{processId}.csv");
     }
 
-    private static async Task<Results<Ok<StatisticsResponse>, FileContentHttpResult>> AcrossYears(string? jurisdiction, string? format, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Results<Ok<StatisticsResponse>, FileContentHttpResult>> GetStatisticsAcrossYears(string? jurisdiction, string? format, UnitOfWorkFactory db, CancellationToken ct)
     {
         var csv = Csv(format);
         var code = Ubigeo.Parse("jurisdiction", jurisdiction);

@@ -15,12 +15,12 @@ public static class TrainingApi
     {
         var api = app.MapGroup("/api/registration/processes/{processId:guid}/training-sessions")
             .WithTag("Training", "Training sessions for accredited agents, in person or online, and their attendance.");
-        api.MapPost("/", Schedule).RequireAuthorization(Roles.ProcessAdmin)
+        api.MapPost("/", ScheduleTraining).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Schedule a training session within the training window")
             .Refuses(StatusCodes.Status409Conflict, "The process is past Preparation.");
-        api.MapGet("/", List).AllowAnonymous()
+        api.MapGet("/", ListTrainingSessions).AllowAnonymous()
             .WithSummary("The training sessions of a process, with their number of attendees");
-        api.MapPost("/{sessionId:guid}/attendance", CheckIn).RequireAuthorization(Policies.AttendanceRecorder)
+        api.MapPost("/{sessionId:guid}/attendance", RecordAttendance).RequireAuthorization(Policies.AttendanceRecorder)
             .WithSummary("Record attendance: an officer checks an agent in, or the agent checks in online")
             .Refuses(StatusCodes.Status409Conflict, "Not the day of the session, the agent is not accredited, or the attendance is already recorded.");
         return api;
@@ -31,7 +31,7 @@ public static class TrainingApi
     public sealed record AttendanceRequest(Guid? AgentId);
     public sealed record AttendanceResponse(Guid SessionId, Guid AgentId, string CheckedInBy, DateTimeOffset At);
 
-    private static async Task<Created<SessionResponse>> Schedule(Guid processId, ScheduleRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Created<SessionResponse>> ScheduleTraining(Guid processId, ScheduleRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
@@ -43,14 +43,14 @@ public static class TrainingApi
         return TypedResults.Created($"/api/registration/processes/{processId}/training-sessions/{session.Id}", ToResponse(session, 0));
     }
 
-    private static async Task<Ok<SessionResponse[]>> List(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<SessionResponse[]>> ListTrainingSessions(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         await uow.GetProcessAsync(processId, ct);
         return TypedResults.Ok((await uow.ListTrainingSessionsAsync(processId, ct)).Select(s => ToResponse(s.Session, s.Attendees)).ToArray());
     }
 
-    private static async Task<Ok<AttendanceResponse>> CheckIn(Guid processId, Guid sessionId, AttendanceRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<AttendanceResponse>> RecordAttendance(Guid processId, Guid sessionId, AttendanceRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);

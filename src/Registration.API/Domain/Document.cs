@@ -38,7 +38,7 @@ public sealed record Document(Guid Id, DocumentKind Kind, string ContentType, lo
         }
         if (content.Length > MaxBytes)
         {
-            throw new DomainException("file", $"At most 10 MB; this file has {content.Length / (1024.0 * 1024.0):0.0} MB");
+            throw new DomainException("file", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"At most 10 MB (10,485,760 bytes); this file has {content.Length:N0} bytes"));
         }
         var type = Sniff(content) ?? throw new DomainException("file", "Only PDF, JPEG or PNG documents, recognised by their content");
         return (new Document(Guid.CreateVersion7(now), parsed, type, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)), now), content);

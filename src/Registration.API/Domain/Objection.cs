@@ -68,7 +68,8 @@ public sealed class Objection
         {
             throw new ConflictException("objectionId", $"The objection was already {Status}");
         }
-        if (parsed == ObjectionStatus.Upheld)
+        // A second objection upheld against an entry already struck off is recorded; the entry stays excluded.
+        if (parsed == ObjectionStatus.Upheld && entry.Status != AgentStatus.Excluded)
         {
             entry.Exclude();
         }

@@ -28,10 +28,11 @@ public sealed class Process
         ProcessCalendar? calendar, ProcessRules? rules, DateTimeOffset now)
     {
         var trimmedName = Guard.Text("name", name, MaxNameLength);
-        // PB is prepared the year before the budget it feeds.
-        if (fiscalYear < now.Year || fiscalYear > now.Year + 2)
+        // PB is prepared the year before the budget it feeds; the year is Lima's, as every date of the calendar.
+        var year = Domain.Calendar.Today(now).Year;
+        if (fiscalYear < year || fiscalYear > year + 2)
         {
-            throw new DomainException("fiscalYear", $"The fiscal year must be between {now.Year} and {now.Year + 2}");
+            throw new DomainException("fiscalYear", $"The fiscal year must be between {year} and {year + 2}");
         }
         if (!Stages.TryParseLevel(level, out var parsedLevel))
         {
@@ -89,6 +90,11 @@ public sealed class Process
         if (!ProcessRules.AllocationRules.Contains(rules.AllocationRule))
         {
             throw new DomainException("rules.allocationRule", $"One of {string.Join(", ", ProcessRules.AllocationRules)} (greedy; Method of Equal Shares; equal shares with add1 completion)");
+        }
+        // The allocation library refuses this pair: equal shares needs additive utilities, and a ranking has none.
+        if (rules.BallotFormat == BallotFormat.Ranked && rules.AllocationRule != "greedy")
+        {
+            throw new DomainException("rules.allocationRule", "Ranked ballots carry no additive utility, so equal shares cannot count them: use greedy, or another ballot format");
         }
         var quotas = rules.Quotas ?? [];
         for (var i = 0; i < quotas.Count; i++)

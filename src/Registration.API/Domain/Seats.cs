@@ -42,11 +42,13 @@ public sealed class Seats(Process process, SeatBody body, IReadOnlyList<SeatHold
             if (shortBy > 0)
             {
                 throw new ConflictException("quota",
-                    $"The {quota.Group} quota of {body} reserves {quota.MinimumSeats} seats; {held} are held and {left} would be left after this one: short by {shortBy}");
+                    $"The {quota.Group} quota of {body} reserves {SeatCount(quota.MinimumSeats)}; {held} held, and {SeatCount(left)} would be left after this one: short by {shortBy}");
             }
         }
         return holders.Count + 1;
     }
+
+    private static string SeatCount(int n) => n == 1 ? "1 seat" : $"{n} seats";
 
     private bool Counts(SeatHolder holder, QuotaGroup group) => holder.Agent.BelongsTo(group, process.FiscalYear, holder.OrganisationType);
 }
