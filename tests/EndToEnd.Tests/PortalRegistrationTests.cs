@@ -125,8 +125,7 @@ public sealed class PortalRegistrationTests(SystemFixture system, PortalBrowser 
         await page.SetInputFilesAsync("#doc-RegistrationForm", new FilePayload { Name = "ficha.pdf", MimeType = "application/pdf", Buffer = registrationForm });
         await page.SetInputFilesAsync("#doc-RegistryEntry", new FilePayload { Name = "constancia.png", MimeType = "image/png", Buffer = registryEntry });
         await page.SetInputFilesAsync("#doc-AssemblyAct", new FilePayload { Name = "acta.pdf", MimeType = "application/pdf", Buffer = assemblyAct });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Presentar la inscripción" }).ClickAsync();
-        await page.WaitForURLAsync("**/mis-inscripciones?presentada=*");
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Presentar la inscripción" }), "**/mis-inscripciones?presentada=*");
 
         var mine = await Seen(page.Locator("article", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = organisation }) }));
         Assert.Contains("Presentada", mine);
@@ -178,13 +177,11 @@ public sealed class PortalRegistrationTests(SystemFixture system, PortalBrowser 
 
         await card.GetByLabel("Hábil", new() { Exact = true }).CheckAsync();
         await card.GetByLabel("Motivos u observaciones").FillAsync("Documentos conformes; DNI verificados en ventanilla");
-        await card.GetByRole(AriaRole.Button, new() { Name = "Registrar la decisión" }).ClickAsync();
-        await review.WaitForURLAsync("**/revision?hecho=decision*");
+        await SubmitAsync(review, card.GetByRole(AriaRole.Button, new() { Name = "Registrar la decisión" }), "**/revision?hecho=decision*");
         Assert.Contains("No hay inscripciones por revisar.", await Seen(review.Locator("main")));
         Assert.Contains("Hábil", await Seen(review.Locator("table tr", new() { HasText = organisation })));
 
-        await review.GetByRole(AriaRole.Button, new() { Name = "Publicar la lista de agentes hábiles" }).ClickAsync();
-        await review.WaitForURLAsync("**/revision?hecho=publicada");
+        await SubmitAsync(review, review.GetByRole(AriaRole.Button, new() { Name = "Publicar la lista de agentes hábiles" }), "**/revision?hecho=publicada");
         Assert.Equal("La lista de agentes hábiles quedó publicada.", await Seen(review.Locator("[role=status]")));
         await browser.CheckAsync(Gateway, $"/procesos/{processId}/revision", "revision", async p =>
             Assert.Contains("Lista de agentes hábiles publicada el", await Seen(p.Locator("main"))), cookies: await CookiesOf(committee));
@@ -244,8 +241,7 @@ public sealed class PortalRegistrationTests(SystemFixture system, PortalBrowser 
 
         await page.FillAsync("#rep-dni", "45127830");
         await page.SetInputFilesAsync("#doc-RegistrationForm", new FilePayload { Name = "ficha.pdf", MimeType = "application/pdf", Buffer = Pdf("Ficha de inscripción, Laredo") });
-        await page.GetByRole(AriaRole.Button, new() { Name = "Presentar la inscripción" }).ClickAsync();
-        await page.WaitForURLAsync("**/mis-inscripciones?presentada=*");
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Presentar la inscripción" }), "**/mis-inscripciones?presentada=*");
         var mine = await Seen(page.Locator("article", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = organisation }) }));
         Assert.Contains("Presentada", mine);
         Assert.Contains("Faltan: Constancia de inscripción en el registro; Acta de asamblea que elige a los representantes.", mine);
@@ -449,9 +445,30 @@ public sealed class PortalRegistrationTests(SystemFixture system, PortalBrowser 
         await page.CheckAsync($"#role-{role}");
         await page.FillAsync("#jurisdiction", jurisdiction);
         await page.FillAsync("#name", name);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Ingresar" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/ingresar", StringComparison.Ordinal));
+        await SubmitAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Ingresar" }), url => !url.Contains("/ingresar", StringComparison.Ordinal));
     }
+
+    /// <summary>Sends a form and waits for the page it leads to; if another page answers, the failure says what it showed.</summary>
+    private static Task SubmitAsync(IPage page, ILocator button, string urlGlob) =>
+        SubmitAsync(page, button, Glob(urlGlob).IsMatch);
+
+    private static async Task SubmitAsync(IPage page, ILocator button, Func<string, bool> arrived)
+    {
+        await button.ClickAsync();
+        try
+        {
+            // Several documents through the portal and the API on a shared machine: more than the default 30 s.
+            await page.WaitForURLAsync(arrived, new() { Timeout = 90_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The form led to {page.Url}: {await Seen(page.Locator("main"))}");
+        }
+    }
+
+    /// <summary>Playwright's URL glob: ** any characters, * any but a slash.</summary>
+    private static System.Text.RegularExpressions.Regex Glob(string glob) =>
+        new("^" + System.Text.RegularExpressions.Regex.Escape(glob).Replace(@"\*\*", ".*").Replace(@"\*", "[^/]*") + "$");
 
     private static async Task FillPersonAsync(IPage page, string prefix, string dni, string fullName, string gender, int birthYear)
     {
