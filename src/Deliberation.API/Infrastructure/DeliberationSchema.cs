@@ -11,7 +11,22 @@ internal static class DeliberationSchema
         new(1, "baseline", BuildingBlockSchema.OutboxAndInbox, Baseline),
         new(2, "audit log", AuditSchema.Sql),
         new(3, "trace context", BuildingBlockSchema.OutboxTraceContext),
+        new(4, "process rules and training attendance", RulesAndTraining),
     ];
+
+    /// <summary>What deliberation needs of registration's rules: who may vote depends on them.</summary>
+    private const string RulesAndTraining = """
+        -- NULL for processes opened before registration published rules with ProcessOpened.
+        ALTER TABLE processes ADD COLUMN rules jsonb NULL, ADD COLUMN calendar jsonb NULL;
+        -- Copies of TrainingAttended; an agent may attend several sessions.
+        CREATE TABLE training_attendance (
+            agent_id   uuid NOT NULL,
+            session_id uuid NOT NULL,
+            process_id uuid NOT NULL REFERENCES processes (id),
+            date       date NOT NULL,
+            PRIMARY KEY (agent_id, session_id)
+        );
+        """;
 
     /// <summary>What the service created before migrations existed, unchanged, so such a database upgrades in place.</summary>
     private const string Baseline = """
