@@ -25,6 +25,7 @@ var app = builder.Build();
 app.UsePbService();
 app.MapProposalsApi();
 app.MapParticipationApi();
+app.MapVotingApi();
 app.MapAuditApi("/api/deliberation");
 app.MapGrpcService<ProposalQueryService>();
 
