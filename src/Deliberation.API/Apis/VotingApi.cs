@@ -21,6 +21,8 @@ public static class VotingApi
         api.MapPost("/", OpenRound).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Open the vote on every viable proposal, in the ballot format the process's rules chose")
             .Refuses(StatusCodes.Status409Conflict, "Not in Concertation or its calendar window, proposals still wait for assessment, none is viable, or the process already has its vote.");
+        api.MapGet("/", ListRounds).AllowAnonymous()
+            .WithSummary("The process's votes (none until the process-admin opens one)");
         api.MapGet("/{roundId:guid}", GetRound).AllowAnonymous()
             .WithSummary("A voting round: its format, limits, projects, whether it is open, and how many have voted");
         api.MapPost("/{roundId:guid}/ballots", CastBallot).RequireAuthorization(Roles.Agent)
@@ -66,6 +68,14 @@ public static class VotingApi
             new { round.Format, round.BudgetLimit, round.MaxProjects, round.Points, Projects = round.Projects.Select(p => p.ProposalId) });
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/deliberation/processes/{processId}/rounds/{round.Id}", ToResponse(round, 0));
+    }
+
+    private static async Task<Ok<RoundResponse[]>> ListRounds(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        await uow.GetProcessAsync(processId, ct);
+        RoundResponse[] rounds = await uow.FindRoundOfProcessAsync(processId, ct) is { } round ? [ToResponse(round, await uow.CountVotersAsync(round.Id, ct))] : [];
+        return TypedResults.Ok(rounds);
     }
 
     private static async Task<Ok<RoundResponse>> GetRound(Guid processId, Guid roundId, UnitOfWorkFactory db, CancellationToken ct)
