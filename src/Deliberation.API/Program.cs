@@ -16,6 +16,7 @@ builder.AddEventBus("deliberation", bus =>
     bus.AddConsumer<StageAdvancedHandler>();
     bus.AddConsumer<AgentAccreditedHandler>();
     bus.AddConsumer<AgentAccreditationRevokedHandler>();
+    bus.AddConsumer<TrainingAttendedHandler>();
     bus.AddConsumer<AssessmentCompletedHandler>();
 });
 
@@ -23,6 +24,8 @@ var app = builder.Build();
 
 app.UsePbService();
 app.MapProposalsApi();
+app.MapParticipationApi();
+app.MapVotingApi();
 app.MapAuditApi("/api/deliberation");
 app.MapGrpcService<ProposalQueryService>();
 

@@ -219,5 +219,28 @@ foreach (var (id, score) in proposalIds)
         new { viable = true, score, reasons = "Viable: competencia provincial, costos de referencia verificados" }), HttpStatusCode.OK);
 }
 Console.WriteLine("The technical team assessed every proposal.");
-Console.WriteLine($"Demo loaded, in Concertation. Next: prioritise the list (POST /api/deliberation/processes/{processId}/prioritized-list as process-admin), then advance the stages; see README.");
+
+// The agents vote, secretly, on every viable proposal: approval ballots of at most S/ 2,500,000 each.
+var round = await Retry(() => admin.PostAsJsonAsync($"/api/deliberation/processes/{processId}/rounds", new { budgetLimit = 2_500_000m }), HttpStatusCode.Created);
+var roundId = round.GetProperty("id").GetGuid();
+var ids = proposalIds.Select(p => p.Id).ToArray();
+// Each agent's choice, by the proposals' order above: water, roads, clinic, pier, park.
+int[][] choices = [[0, 2], [0, 1], [2, 3], [0, 2, 4], [1, 4], [0, 3], [2, 4], [0, 2]];
+var receipts = new List<string>();
+for (var i = 0; i < agentIds.Count; i++)
+{
+    var voter = await As("agent", agentIds[i].ToString());
+    // Deliberation learns of each training attendance from registration's events: retry until it may vote.
+    var cast = await Retry(() => voter.PostAsJsonAsync($"/api/deliberation/processes/{processId}/rounds/{roundId}/ballots",
+        new { projects = choices[i % choices.Length].Select(c => ids[c]) }), HttpStatusCode.Created);
+    receipts.Add(cast.GetProperty("receipt").GetString()!);
+}
+Console.WriteLine($"{receipts.Count} secret ballots cast; receipts such as {receipts[0]}");
+var result = await Expect(await admin.PostAsync($"/api/deliberation/processes/{processId}/rounds/{roundId}/closure", null), HttpStatusCode.OK);
+foreach (var project in result.GetProperty("projects").EnumerateArray())
+{
+    Console.WriteLine($"  {project.GetProperty("verdict").GetString(),-12} {project.GetProperty("title").GetString()} ({project.GetProperty("supporters").GetInt32()} votes)");
+}
+Console.WriteLine($"Vote closed and counted by equal shares (mes-add1); open data: /api/deliberation/processes/{processId}/rounds/{roundId}/election.pb");
+Console.WriteLine($"Demo loaded, in Concertation. Next: prioritise the list from the vote (POST /api/deliberation/processes/{processId}/prioritized-list as process-admin), then advance the stages; see README.");
 return 0;

@@ -22,7 +22,7 @@ public static class ProposalsApi
             .AllowAnonymous()
             .WithSummary("List a process's proposals with their assessment status and score");
         api.MapPost("/processes/{processId:guid}/prioritized-list", Prioritize).RequireAuthorization(Roles.ProcessAdmin)
-            .WithSummary("Prioritise the viable proposals by score within the budget ceiling and send the list to coordination")
+            .WithSummary("Prioritise within the budget ceiling and send the list to coordination: the result of the agents' vote where they voted, else the technical scores, greedily")
             .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, proposals still wait for the technical assessment, none is viable, or the process already has a prioritised list.");
         api.MapGet("/processes/{processId:guid}/prioritized-list", GetPrioritizedList)
             .AllowAnonymous()
@@ -64,7 +64,12 @@ public static class ProposalsApi
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         user.EnsureActsFor(process.Jurisdiction);
-        var (list, prioritized) = PrioritizedList.Prioritize(process, await uow.GetProposalsAsync(processId, ct), uow.Now);
+        // Where the agents voted, their ballots decide; otherwise the technical team's scores, greedily.
+        var round = await uow.FindRoundOfProcessAsync(processId, ct);
+        var (list, prioritized) = round is null
+            ? PrioritizedList.Prioritize(process, await uow.GetProposalsAsync(processId, ct), uow.Now)
+            : PrioritizedList.FromVote(process, round, RoundElection.Allocate(RoundElection.ToPabulib(process, round, await uow.ListBallotsAsync(round.Id, ct)),
+                process.Rules?.AllocationRule ?? PrioritizedList.GreedyRule), uow.Now);
         await uow.InsertPrioritizedListAsync(list, ct);
         uow.Publish(prioritized);
         uow.Audit(Actor.As(user, Roles.ProcessAdmin), "list.prioritized", processId, list.Id.ToString(), new { list.Rule, list.BudgetCeiling, list.Total, Projects = list.Items });

@@ -39,7 +39,30 @@ public sealed class PrioritizedList
         var selected = ScoredAllocation.Greedy(process.BudgetCeiling,
             viable.Values.Select(p => new ScoredProject(p.Id.ToString(), p.Cost, p.Score ?? 0m)));
         var items = selected.Select(id => viable[id]).Select((p, i) => new ListedProject(p.Id, p.Title, p.Cost, p.Score ?? 0m, i + 1)).ToList();
-        var list = new PrioritizedList { Id = Guid.CreateVersion7(now), ProcessId = process.Id, BudgetCeiling = process.BudgetCeiling, Items = items };
+        return Listed(process, GreedyRule, items, now);
+    }
+
+    /// <summary>The agents voted: the list is what the process's rule funded from their ballots, in the order it funded them.</summary>
+    public static (PrioritizedList List, ListPrioritized Prioritized) FromVote(ProcessCopy process, VotingRound round, AllocationOutcome outcome, DateTimeOffset now)
+    {
+        StageRule.Require(process.Stage, "Prioritisation", Stage.Concertation);
+        if (round.ClosedAt is null)
+        {
+            throw new ConflictException("roundId", "The agents' vote is still open: close it, and the list is its result");
+        }
+        var projects = round.Projects.ToDictionary(p => p.ProposalId.ToString());
+        var scores = outcome.Projects.ToDictionary(p => p.Id, p => p.Score);
+        var items = outcome.Selected.Select((id, i) => new ListedProject(projects[id].ProposalId, projects[id].Title, projects[id].Cost, scores[id], i + 1)).ToList();
+        if (items.Count == 0)
+        {
+            throw new ConflictException("roundId", "The vote funded no project");
+        }
+        return Listed(process, process.Rules?.AllocationRule ?? GreedyRule, items, now);
+    }
+
+    private static (PrioritizedList List, ListPrioritized Prioritized) Listed(ProcessCopy process, string rule, IReadOnlyList<ListedProject> items, DateTimeOffset now)
+    {
+        var list = new PrioritizedList { Id = Guid.CreateVersion7(now), ProcessId = process.Id, BudgetCeiling = process.BudgetCeiling, Rule = rule, Items = items };
         return (list, new ListPrioritized
         {
             ProcessId = process.Id,

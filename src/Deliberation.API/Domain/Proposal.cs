@@ -86,8 +86,8 @@ public sealed record AssessmentOutcome(Guid ProposalId, ProposalStatus Status, d
         new(e.ProposalId, e.Viable ? ProposalStatus.Viable : ProposalStatus.NotViable, e.Score, e.Reasons);
 }
 
-/// <summary>Deliberation's copy of a process, kept from registration's events.</summary>
-public sealed record ProcessCopy(Guid Id, string Jurisdiction, string Name, int FiscalYear, GovernmentLevel Level, decimal BudgetCeiling, Stage Stage);
+/// <summary>Deliberation's copy of a process, kept from registration's events; rules are null for processes opened before registration published them.</summary>
+public sealed record ProcessCopy(Guid Id, string Jurisdiction, string Name, int FiscalYear, GovernmentLevel Level, decimal BudgetCeiling, Stage Stage, ProcessRules? Rules = null);
 
 /// <summary>Deliberation's copy of an accredited agent, kept from registration's events.</summary>
 public sealed record AgentCopy(Guid AgentId, Guid ProcessId, string FullName);

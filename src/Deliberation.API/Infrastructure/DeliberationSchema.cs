@@ -11,7 +11,66 @@ internal static class DeliberationSchema
         new(1, "baseline", BuildingBlockSchema.OutboxAndInbox, Baseline),
         new(2, "audit log", AuditSchema.Sql),
         new(3, "trace context", BuildingBlockSchema.OutboxTraceContext),
+        new(4, "process rules and training attendance", RulesAndTraining),
+        new(5, "voting rounds and secret ballots", Voting),
     ];
+
+    /// <summary>
+    /// Who voted and what was voted live in two tables with nothing that joins them: no shared id, no time
+    /// of casting (a ballot's id is random, its receipt too); one vote per voter and round is a primary key.
+    /// </summary>
+    private const string Voting = """
+        CREATE TABLE voting_rounds (
+            id           uuid PRIMARY KEY,
+            process_id   uuid          NOT NULL REFERENCES processes (id),
+            format       text          NOT NULL CHECK (format IN ('Approval', 'Ranked', 'Cumulative', 'Plurality')),
+            budget_limit numeric(16,2) NULL CHECK (budget_limit > 0),
+            max_projects int           NULL CHECK (max_projects > 0),
+            points       int           NULL CHECK (points > 0),
+            opened_at    timestamptz   NOT NULL,
+            closed_at    timestamptz   NULL,
+            CHECK ((format = 'Cumulative') = (points IS NOT NULL))
+        );
+        -- One prioritisation vote per process.
+        CREATE UNIQUE INDEX voting_rounds_one_per_process ON voting_rounds (process_id);
+        CREATE TABLE voting_round_projects (
+            round_id    uuid          NOT NULL REFERENCES voting_rounds (id),
+            proposal_id uuid          NOT NULL REFERENCES proposals (id),
+            title       text          NOT NULL,
+            cost        numeric(16,2) NOT NULL CHECK (cost > 0),
+            position    int           NOT NULL,
+            PRIMARY KEY (round_id, proposal_id)
+        );
+        CREATE TABLE voters (
+            round_id uuid NOT NULL REFERENCES voting_rounds (id),
+            agent_id uuid NOT NULL,
+            PRIMARY KEY (round_id, agent_id)
+        );
+        CREATE TABLE ballots (
+            id       uuid   PRIMARY KEY,
+            round_id uuid   NOT NULL REFERENCES voting_rounds (id),
+            receipt  text   NOT NULL UNIQUE CHECK (receipt ~ '^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$'),
+            channel  text   NOT NULL CHECK (channel IN ('Online', 'Paper')),
+            projects uuid[] NOT NULL CHECK (cardinality(projects) > 0),
+            points   int[]  NOT NULL,
+            CHECK (cardinality(points) = 0 OR cardinality(points) = cardinality(projects))
+        );
+        CREATE INDEX ballots_round ON ballots (round_id);
+        """;
+
+    /// <summary>What deliberation needs of registration's rules: who may vote depends on them.</summary>
+    private const string RulesAndTraining = """
+        -- NULL for processes opened before registration published rules with ProcessOpened.
+        ALTER TABLE processes ADD COLUMN rules jsonb NULL, ADD COLUMN calendar jsonb NULL;
+        -- Copies of TrainingAttended; an agent may attend several sessions.
+        CREATE TABLE training_attendance (
+            agent_id   uuid NOT NULL,
+            session_id uuid NOT NULL,
+            process_id uuid NOT NULL REFERENCES processes (id),
+            date       date NOT NULL,
+            PRIMARY KEY (agent_id, session_id)
+        );
+        """;
 
     /// <summary>What the service created before migrations existed, unchanged, so such a database upgrades in place.</summary>
     private const string Baseline = """

@@ -12,21 +12,43 @@ internal static class DeliberationStore
 {
     public static async Task<ProcessCopy> GetProcessAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
     {
-        var row = await uow.Connection.QuerySingleOrDefaultAsync<(Guid Id, string Jurisdiction, string Name, int FiscalYear, string Level, decimal BudgetCeiling, string Stage)?>(uow.Command(
-            "SELECT id, jurisdiction, name, fiscal_year, level, budget_ceiling, stage FROM processes WHERE id = @processId",
+        var row = await uow.Connection.QuerySingleOrDefaultAsync<(Guid Id, string Jurisdiction, string Name, int FiscalYear, string Level, decimal BudgetCeiling, string Stage, string? Rules)?>(uow.Command(
+            "SELECT id, jurisdiction, name, fiscal_year, level, budget_ceiling, stage, rules::text FROM processes WHERE id = @processId",
             new { processId }, ct));
         return row is { } r
-            ? new ProcessCopy(r.Id, r.Jurisdiction, r.Name, r.FiscalYear, Enum.Parse<GovernmentLevel>(r.Level, ignoreCase: true), r.BudgetCeiling, Enum.Parse<Stage>(r.Stage))
+            ? new ProcessCopy(r.Id, r.Jurisdiction, r.Name, r.FiscalYear, Enum.Parse<GovernmentLevel>(r.Level, ignoreCase: true), r.BudgetCeiling, Enum.Parse<Stage>(r.Stage),
+                r.Rules is null ? null : System.Text.Json.JsonSerializer.Deserialize<ProcessRules>(r.Rules, Json))
             : throw new NotFoundException("Process", processId);
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     public static Task InsertProcessAsync(this UnitOfWork uow, ProcessOpened e, CancellationToken ct) =>
         uow.Connection.ExecuteAsync(uow.Command(
             """
-            INSERT INTO processes (id, jurisdiction, name, fiscal_year, level, budget_ceiling, stage)
-            VALUES (@ProcessId, @Jurisdiction, @Name, @FiscalYear, @level, @BudgetCeiling, @stage)
+            INSERT INTO processes (id, jurisdiction, name, fiscal_year, level, budget_ceiling, stage, rules, calendar)
+            VALUES (@ProcessId, @Jurisdiction, @Name, @FiscalYear, @level, @BudgetCeiling, @stage, @rules::jsonb, @calendar::jsonb)
             ON CONFLICT (id) DO NOTHING
-            """, new { e.ProcessId, e.Jurisdiction, e.Name, e.FiscalYear, level = e.Level.ToString(), e.BudgetCeiling, stage = e.Stage.ToString() }, ct));
+            """, new
+            {
+                e.ProcessId, e.Jurisdiction, e.Name, e.FiscalYear, level = e.Level.ToString(), e.BudgetCeiling, stage = e.Stage.ToString(),
+                rules = e.Rules is null ? null : System.Text.Json.JsonSerializer.Serialize(e.Rules, Json),
+                calendar = e.Calendar is null ? null : System.Text.Json.JsonSerializer.Serialize(e.Calendar, Json),
+            }, ct));
+
+    public static Task RecordTrainingAsync(this UnitOfWork uow, TrainingAttended e, CancellationToken ct) =>
+        uow.Connection.ExecuteAsync(uow.Command(
+            "INSERT INTO training_attendance (agent_id, session_id, process_id, date) VALUES (@AgentId, @SessionId, @ProcessId, @date::date) ON CONFLICT DO NOTHING",
+            new { e.AgentId, e.SessionId, e.ProcessId, date = e.Date.ToDateTime(TimeOnly.MinValue) }, ct));
+
+    /// <summary>What deliberation knows of an agent, revoked or not; null if no accreditation has arrived.</summary>
+    public static Task<Participant?> FindParticipantAsync(this UnitOfWork uow, Guid agentId, CancellationToken ct) =>
+        uow.Connection.QuerySingleOrDefaultAsync<Participant?>(uow.Command(
+            """
+            SELECT a.agent_id AS AgentId, a.process_id AS ProcessId, a.revoked AS Revoked,
+                   EXISTS (SELECT 1 FROM training_attendance t WHERE t.agent_id = a.agent_id AND t.process_id = a.process_id) AS Trained
+            FROM accredited_agents a WHERE a.agent_id = @agentId
+            """, new { agentId }, ct));
 
     /// <summary>Moves the copy from one stage to the next; false when the copy is not (yet) in the stage the event left.</summary>
     public static async Task<bool> AdvanceStageAsync(this UnitOfWork uow, StageAdvanced e, CancellationToken ct) =>

@@ -31,3 +31,13 @@ public sealed class AgentAccreditationRevokedHandler(UnitOfWorkFactory db, ILogg
 {
     protected override Task HandleAsync(AgentAccreditationRevoked e, UnitOfWork uow, CancellationToken ct) => uow.RevokeAgentAsync(e.AgentId, ct);
 }
+
+/// <summary>Attendance counts where the process requires training to vote; it may arrive before or after the accreditation.</summary>
+public sealed class TrainingAttendedHandler(UnitOfWorkFactory db, ILogger<TrainingAttendedHandler> logger) : IdempotentConsumer<TrainingAttended>(db, logger)
+{
+    protected override async Task HandleAsync(TrainingAttended e, UnitOfWork uow, CancellationToken ct)
+    {
+        await uow.GetProcessAsync(e.ProcessId, ct);
+        await uow.RecordTrainingAsync(e, ct);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PBServices.Allocation;
+using PBServices.BuildingBlocks.Audit;
+using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.Security;
+using PBServices.Contracts;
+using PBServices.Deliberation.Domain;
+using PBServices.Deliberation.Infrastructure;
+
+namespace PBServices.Deliberation.Apis;
+
+public static class VotingApi
+{
+    public static RouteGroupBuilder MapVotingApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/deliberation/processes/{processId:guid}/rounds")
+            .WithTag("Voting", "The agents' vote on the viable proposals: secret ballots with receipts, one per voter, counted by the process's allocation rule; the ballots and the result are open data.");
+        api.MapPost("/", OpenRound).RequireAuthorization(Roles.ProcessAdmin)
+            .WithSummary("Open the vote on every viable proposal, in the ballot format the process's rules chose")
+            .Refuses(StatusCodes.Status409Conflict, "Not in Concertation or its calendar window, proposals still wait for assessment, none is viable, or the process already has its vote.");
+        api.MapGet("/", ListRounds).AllowAnonymous()
+            .WithSummary("The process's votes (none until the process-admin opens one)");
+        api.MapGet("/{roundId:guid}", GetRound).AllowAnonymous()
+            .WithSummary("A voting round: its format, limits, projects, whether it is open, and how many have voted");
+        api.MapPost("/{roundId:guid}/ballots", CastBallot).RequireAuthorization(Roles.Agent)
+            .WithSummary("Cast a secret ballot; the answer is the receipt that finds it in the published ballots")
+            .Refuses(StatusCodes.Status403Forbidden, "The agent may not vote (not accredited, revoked, or training required and not attended).")
+            .Refuses(StatusCodes.Status409Conflict, "The agent already voted, or the round is closed or outside its window.");
+        api.MapPost("/{roundId:guid}/closure", CloseRound).RequireAuthorization(Roles.ProcessAdmin)
+            .WithSummary("Close the vote and count it")
+            .Refuses(StatusCodes.Status409Conflict, "The round is already closed, or the process is past Concertation.");
+        api.MapGet("/{roundId:guid}/result", GetResult).AllowAnonymous()
+            .WithSummary("The result of a closed vote: every project funded or not, and why, under the process's rule")
+            .Refuses(StatusCodes.Status409Conflict, "The round is still open.");
+        api.MapGet("/{roundId:guid}/ballots", ListBallots).AllowAnonymous()
+            .WithSummary("Every ballot of a closed vote with its receipt, and no voter")
+            .Refuses(StatusCodes.Status409Conflict, "The round is still open.");
+        api.MapGet("/{roundId:guid}/receipts/{receipt}", FindReceipt).AllowAnonymous()
+            .WithSummary("Was my ballot counted? The ballot a receipt belongs to, once the vote is closed")
+            .Refuses(StatusCodes.Status409Conflict, "The round is still open.");
+        api.MapGet("/{roundId:guid}/election.pb", DownloadElection).AllowAnonymous()
+            .WithSummary("The closed vote as a Pabulib file: recompute the result with `pbtool allocate`")
+            .Refuses(StatusCodes.Status409Conflict, "The round is still open.");
+        return api;
+    }
+
+    public sealed record OpenRoundRequest(decimal? BudgetLimit, int? MaxProjects, int? Points);
+    public sealed record RoundResponse(Guid Id, Guid ProcessId, BallotFormat Format, decimal? BudgetLimit, int? MaxProjects, int? Points, IReadOnlyList<RoundProject> Projects,
+        DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, int Voters);
+    public sealed record BallotRequest(List<Guid>? Projects, List<int>? Points);
+    public sealed record ReceiptResponse(Guid RoundId, string Receipt);
+    public sealed record PublishedBallot(string Receipt, BallotChannel Channel, IReadOnlyList<Guid> Projects, IReadOnlyList<int> Points);
+    public sealed record ProjectResult(Guid ProposalId, string Title, decimal Cost, decimal Score, int Supporters, ProjectVerdict Verdict, int? Round, string Reason);
+    public sealed record ResultResponse(Guid RoundId, string Rule, decimal Budget, int Ballots, int OnlineBallots, int PaperBallots, decimal Spent, IReadOnlyList<ProjectResult> Projects);
+
+    private static async Task<Created<RoundResponse>> OpenRound(Guid processId, OpenRoundRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        user.EnsureActsFor(process.Jurisdiction);
+        var round = VotingRound.Open(process, await uow.GetCalendarAsync(processId, ct), await uow.GetProposalsAsync(processId, ct),
+            request.BudgetLimit, request.MaxProjects, request.Points, uow.Now);
+        await uow.InsertRoundAsync(round, ct);
+        uow.Audit(Actor.As(user, Roles.ProcessAdmin), "round.opened", processId, round.Id.ToString(),
+            new { round.Format, round.BudgetLimit, round.MaxProjects, round.Points, Projects = round.Projects.Select(p => p.ProposalId) });
+        await uow.CommitAsync(ct);
+        return TypedResults.Created($"/api/deliberation/processes/{processId}/rounds/{round.Id}", ToResponse(round, 0));
+    }
+
+    private static async Task<Ok<RoundResponse[]>> ListRounds(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        await uow.GetProcessAsync(processId, ct);
+        RoundResponse[] rounds = await uow.FindRoundOfProcessAsync(processId, ct) is { } round ? [ToResponse(round, await uow.CountVotersAsync(round.Id, ct))] : [];
+        return TypedResults.Ok(rounds);
+    }
+
+    private static async Task<Ok<RoundResponse>> GetRound(Guid processId, Guid roundId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var round = await uow.GetRoundAsync(processId, roundId, ct);
+        return TypedResults.Ok(ToResponse(round, await uow.CountVotersAsync(roundId, ct)));
+    }
+
+    private static async Task<Created<ReceiptResponse>> CastBallot(Guid processId, Guid roundId, BallotRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        user.EnsureActsFor(process.Jurisdiction);
+        var agentId = user.SubjectId();
+        var round = await uow.GetRoundAsync(processId, roundId, ct);
+        var eligibility = Eligibility.Of(process, agentId, await uow.FindParticipantAsync(agentId, ct));
+        var ballot = round.Cast(process, await uow.GetCalendarAsync(processId, ct), eligibility, new BallotChoice(request.Projects ?? [], request.Points ?? []), uow.Now);
+        await uow.InsertBallotAsync(roundId, agentId, ballot, ct);
+        // The trail records that the agent voted, never what: the ballot's id and receipt stay out of it.
+        uow.Audit(Actor.As(user, Roles.Agent), "ballot.cast", processId, roundId.ToString(), new { Round = roundId });
+        await uow.CommitAsync(ct);
+        return TypedResults.Created($"/api/deliberation/processes/{processId}/rounds/{roundId}/receipts/{ballot.Receipt}", new ReceiptResponse(roundId, ballot.Receipt));
+    }
+
+    private static async Task<Ok<ResultResponse>> CloseRound(Guid processId, Guid roundId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        user.EnsureActsFor(process.Jurisdiction);
+        // Locked: a ballot committed after the close would not be in the count.
+        var round = await uow.GetRoundAsync(processId, roundId, ct, forUpdate: true);
+        round.Close(process, uow.Now);
+        await uow.CloseRoundAsync(round, ct);
+        var result = Count(process, round, await uow.ListBallotsAsync(roundId, ct));
+        uow.Audit(Actor.As(user, Roles.ProcessAdmin), "round.closed", processId, roundId.ToString(),
+            new { result.Rule, result.Ballots, Funded = result.Projects.Where(p => p.Verdict == ProjectVerdict.Funded).Select(p => p.ProposalId), result.Spent });
+        await uow.CommitAsync(ct);
+        return TypedResults.Ok(result);
+    }
+
+    private static async Task<Ok<ResultResponse>> GetResult(Guid processId, Guid roundId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        var round = await ClosedRoundAsync(uow, processId, roundId, ct);
+        return TypedResults.Ok(Count(process, round, await uow.ListBallotsAsync(roundId, ct)));
+    }
+
+    private static async Task<Ok<PublishedBallot[]>> ListBallots(Guid processId, Guid roundId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        await ClosedRoundAsync(uow, processId, roundId, ct);
+        return TypedResults.Ok((await uow.ListBallotsAsync(roundId, ct)).Select(Publish).ToArray());
+    }
+
+    private static async Task<Results<Ok<PublishedBallot>, NotFound>> FindReceipt(Guid processId, Guid roundId, string receipt, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        var code = receipt.Trim().ToUpperInvariant();
+        if (!Receipts.IsWellFormed(code))
+        {
+            throw new DomainException("receipt", "A receipt reads like 7KQ4-M2XD-9HTE: three groups of four letters and digits");
+        }
+        await using var uow = await db.BeginAsync(ct);
+        await ClosedRoundAsync(uow, processId, roundId, ct);
+        return await uow.FindBallotAsync(roundId, code, ct) is { } ballot ? TypedResults.Ok(Publish(ballot)) : TypedResults.NotFound();
+    }
+
+    private static async Task<FileContentHttpResult> DownloadElection(Guid processId, Guid roundId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        var round = await ClosedRoundAsync(uow, processId, roundId, ct);
+        var text = RoundElection.ToPabulib(process, round, await uow.ListBallotsAsync(roundId, ct));
+        return TypedResults.File(Encoding.UTF8.GetBytes(text), "text/plain; charset=utf-8", $"Peru_{process.Jurisdiction}_{process.FiscalYear}.pb");
+    }
+
+    /// <summary>Ballots and results are published once the vote closes, never while it runs.</summary>
+    private static async Task<VotingRound> ClosedRoundAsync(UnitOfWork uow, Guid processId, Guid roundId, CancellationToken ct)
+    {
+        var round = await uow.GetRoundAsync(processId, roundId, ct);
+        return round.ClosedAt is null ? throw new ConflictException("roundId", "The vote is still open; ballots and results are published when it closes") : round;
+    }
+
+    internal static ResultResponse Count(ProcessCopy process, VotingRound round, IReadOnlyList<Domain.CastBallot> ballots)
+    {
+        var rule = process.Rules?.AllocationRule ?? "greedy";
+        var outcome = RoundElection.Allocate(RoundElection.ToPabulib(process, round, ballots), rule);
+        var projects = round.Projects.ToDictionary(p => p.ProposalId.ToString());
+        return new ResultResponse(round.Id, rule, outcome.Budget, ballots.Count, ballots.Count(b => b.Channel == BallotChannel.Online), ballots.Count(b => b.Channel == BallotChannel.Paper),
+            outcome.Spent,
+            outcome.Projects.Select(p => new ProjectResult(Guid.Parse(p.Id), projects[p.Id].Title, p.Cost, p.Score, p.Supporters, p.Verdict, p.Round, p.Reason)).ToList());
+    }
+
+    private static PublishedBallot Publish(Domain.CastBallot b) => new(b.Receipt, b.Channel, b.Choice.Projects, b.Choice.Points);
+
+    private static RoundResponse ToResponse(VotingRound r, int voters) =>
+        new(r.Id, r.ProcessId, r.Format, r.BudgetLimit, r.MaxProjects, r.Points, r.Projects, r.OpenedAt, r.ClosedAt, voters);
+}
