@@ -103,8 +103,15 @@ internal static class VotingStore
 
     private sealed record RoundRow(Guid Id, Guid ProcessId, string Format, decimal? BudgetLimit, int? MaxProjects, int? Points, DateTime OpenedAt, DateTime? ClosedAt);
 
-    private sealed record BallotRow(Guid Id, string Receipt, string Channel, Guid[] Projects, int[] Points)
+    // Settable properties, not a positional record: Npgsql reports array columns as System.Array, which matches no constructor.
+    private sealed class BallotRow
     {
+        public Guid Id { get; init; }
+        public string Receipt { get; init; } = "";
+        public string Channel { get; init; } = "";
+        public Guid[] Projects { get; init; } = [];
+        public int[] Points { get; init; } = [];
+
         public CastBallot ToDomain() => new(Id, Receipt, new BallotChoice(Projects, Points), Enum.Parse<BallotChannel>(Channel));
     }
 }
