@@ -20,7 +20,16 @@ public static class ServiceExtensions
     public static IHostApplicationBuilder AddPbService(this IHostApplicationBuilder builder, string databaseName, IReadOnlyList<Migration> migrations)
     {
         builder.AddServiceDefaults();
-        builder.AddNpgsqlDataSource(databaseName);
+        // The services share one PostgreSQL: under a voting peak a pool of Npgsql's default 100 could take every
+        // connection the server has, and requests would fail instead of waiting. A connection string that sets its own size wins.
+        builder.AddNpgsqlDataSource(databaseName, configureDataSourceBuilder: b =>
+        {
+            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = b.ConnectionString };
+            if (!given.ContainsKey("Maximum Pool Size") && !given.ContainsKey("Max Pool Size"))
+            {
+                b.ConnectionStringBuilder.MaxPoolSize = 30;
+            }
+        });
         builder.Services.AddSingleton(new ServiceMigrations(migrations));
         // Registered first so the schema exists before the relay and consumers start.
         builder.Services.AddHostedService<SchemaMigrator>();

@@ -119,7 +119,9 @@ public sealed class LocalPostgres(PostgresSettings settings)
     public ServerCommand Command()
     {
         List<string> arguments = ["-D", Settings.DataDirectory, "-p", Settings.Port.ToString(CultureInfo.InvariantCulture),
-            "-k", Settings.SocketDirectory, "-c", "listen_addresses=127.0.0.1"];
+            "-k", Settings.SocketDirectory, "-c", "listen_addresses=127.0.0.1",
+            // Five services share the server, each pooling up to 30 connections (AddPbService), with room left for tools.
+            "-c", "max_connections=200"];
         if (!Settings.Durable)
         {
             arguments.AddRange(["-c", "fsync=off", "-c", "full_page_writes=off"]);
