@@ -20,7 +20,9 @@ public sealed partial class VotingTests(SystemFixture system)
     public sealed record ReceiptDto(Guid RoundId, string Receipt);
     public sealed record BallotDto(string Receipt, string Channel, List<Guid> Projects, List<int> Points);
     public sealed record ProjectResultDto(Guid ProposalId, string Title, decimal Cost, decimal Score, int Supporters, string Verdict, int? Round, string Reason);
-    public sealed record ResultDto(Guid RoundId, string Rule, decimal Budget, int Ballots, int OnlineBallots, int PaperBallots, decimal Spent, List<ProjectResultDto> Projects);
+    public sealed record ComparisonDto(List<Guid> GreedySelected, decimal GreedySpent, int PreferThisOutcome, int PreferGreedy, int Indifferent);
+    public sealed record ResultDto(Guid RoundId, string Rule, decimal Budget, int Ballots, int OnlineBallots, int PaperBallots, decimal Spent, List<ProjectResultDto> Projects,
+        ComparisonDto? ComparedWithGreedy = null);
 
     private sealed record Voter(AgentDto Agent, HttpClient Client);
 
@@ -414,6 +416,50 @@ public sealed partial class VotingTests(SystemFixture system)
     /// A process in Preparation with its agents accredited, the first <paramref name="trained"/> of them trained and
     /// deliberation aware of both; then, unless told otherwise, in Concertation.
     /// </summary>
+    [Fact]
+    public async Task Paper_ballots_from_a_workshop_count_one_each_apart_from_online_ones_and_equal_shares_is_compared_with_greedy()
+    {
+        var (story, voters) = await ConcertationWithVotersAsync("100108", "Presupuesto Participativo Pillco Marca 2027", 1_000_000m,
+            [("Nelly Ambrosio Cárdenas", "46100801"), ("Gloria Tarazona Ruiz", "46100802")], trained: 2);
+        var market = await story.ProposeAsync("Mercado de Cayhuayna", 600_000m);
+        var sports = await story.ProposeAsync("Losa deportiva Potracancha", 400_000m);
+        var canal = await story.ProposeAsync("Canal de riego Vichaycoto", 400_000m);
+        await story.AssessAsync((market, true, 70m, "Viable"), (sports, true, 60m, "Viable"), (canal, true, 65m, "Viable"));
+        var round = await OpenRoundAsync(story, new { });
+        var roundPath = $"/api/deliberation/processes/{story.Process.Id}/rounds/{round.Id}";
+        await CastAsync(voters[0].Client, roundPath, new { projects = new[] { market.Id } });
+        await CastAsync(voters[1].Client, roundPath, new { projects = new[] { market.Id, sports.Id } });
+        // The workshop's paper ballots, entered one at a time by the officer; each is checked like an online one.
+        var paperReceipts = new List<string>();
+        foreach (var choice in new[] { new[] { canal.Id }, [canal.Id], [canal.Id], [canal.Id], [market.Id, sports.Id] })
+        {
+            paperReceipts.Add((await ExpectAsync<ReceiptDto>(story.Admin.PostAsJsonAsync($"{roundPath}/paper-ballots",
+                new { batch = "Taller de Cayhuayna, mesa 1", projects = choice }, Ct), HttpStatusCode.Created)).Receipt);
+        }
+        await ProblemAsync(story.Admin.PostAsJsonAsync($"{roundPath}/paper-ballots", new { batch = "Taller de Cayhuayna, mesa 1", projects = new[] { canal.Id, canal.Id } }, Ct),
+            HttpStatusCode.BadRequest, "projects", "appears twice");
+        await ProblemAsync(story.Admin.PostAsJsonAsync($"{roundPath}/paper-ballots", new { projects = new[] { canal.Id } }, Ct), HttpStatusCode.BadRequest, "batch", "Required");
+        Assert.Equal(HttpStatusCode.Forbidden, (await voters[0].Client.PostAsJsonAsync($"{roundPath}/paper-ballots", new { batch = "x", projects = new[] { canal.Id } }, Ct)).StatusCode);
+
+        var result = await ExpectAsync<ResultDto>(story.Admin.PostAsync($"{roundPath}/closure", null, Ct), HttpStatusCode.OK);
+
+        Assert.Equal((7, 2, 5), (result.Ballots, result.OnlineBallots, result.PaperBallots));
+        var paper = await ExpectAsync<BallotDto>(Public.GetAsync($"{roundPath}/receipts/{paperReceipts[4]}", Ct), HttpStatusCode.OK);
+        Assert.Equal("Paper", paper.Channel);
+        Assert.Equal([market.Id, sports.Id], paper.Projects);
+        // Greedy on the same ballots: the canal (4 votes) then the market (3) fill S/ 1,000,000; every voter is counted once in the comparison.
+        var compared = Assert.IsType<ComparisonDto>(result.ComparedWithGreedy);
+        Assert.Equal([canal.Id, market.Id], compared.GreedySelected);
+        Assert.Equal(1_000_000m, compared.GreedySpent);
+        Assert.Equal(result.Ballots, compared.PreferThisOutcome + compared.PreferGreedy + compared.Indifferent);
+        var oversight = system.As(await system.TokenAsync("oversight", "100108", "comite-pillco-marca"));
+        var trail = (await oversight.GetFromJsonAsync<List<JsonElement>>($"/api/deliberation/audit?processId={story.Process.Id}", Ct))!;
+        var entered = trail.Where(e => e.GetProperty("action").GetString() == "ballot.paper-entered").ToList();
+        Assert.Equal(5, entered.Count);
+        Assert.All(entered, e => Assert.Equal("Taller de Cayhuayna, mesa 1", e.GetProperty("newValues").GetProperty("batch").GetString()));
+        Assert.DoesNotContain(paperReceipts, r => trail.Any(e => e.GetRawText().Contains(r, StringComparison.Ordinal)));
+    }
+
     private async Task<(ProcessStory Story, List<Voter> Voters)> ConcertationWithVotersAsync(string jurisdiction, string name, decimal ceiling,
         (string FullName, string Dni)[] agents, int trained, bool concertation = true)
     {

@@ -29,6 +29,9 @@ public static class VotingApi
             .WithSummary("Cast a secret ballot; the answer is the receipt that finds it in the published ballots")
             .Refuses(StatusCodes.Status403Forbidden, "The agent may not vote (not accredited, revoked, or training required and not attended).")
             .Refuses(StatusCodes.Status409Conflict, "The agent already voted, or the round is closed or outside its window.");
+        api.MapPost("/{roundId:guid}/paper-ballots", EnterPaperBallot).RequireAuthorization(Roles.ProcessAdmin)
+            .WithSummary("Enter one paper ballot from an in-person workshop, in its batch; it counts as one ballot and gets a receipt to hand back")
+            .Refuses(StatusCodes.Status409Conflict, "The round is closed or outside its window.");
         api.MapPost("/{roundId:guid}/closure", CloseRound).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Close the vote and count it")
             .Refuses(StatusCodes.Status409Conflict, "The round is already closed, or the process is past Concertation.");
@@ -52,9 +55,11 @@ public static class VotingApi
         DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, int Voters);
     public sealed record BallotRequest(List<Guid>? Projects, List<int>? Points);
     public sealed record ReceiptResponse(Guid RoundId, string Receipt);
+    public sealed record PaperBallotRequest(string? Batch, List<Guid>? Projects, List<int>? Points);
     public sealed record PublishedBallot(string Receipt, BallotChannel Channel, IReadOnlyList<Guid> Projects, IReadOnlyList<int> Points);
     public sealed record ProjectResult(Guid ProposalId, string Title, decimal Cost, decimal Score, int Supporters, ProjectVerdict Verdict, int? Round, string Reason);
-    public sealed record ResultResponse(Guid RoundId, string Rule, decimal Budget, int Ballots, int OnlineBallots, int PaperBallots, decimal Spent, IReadOnlyList<ProjectResult> Projects);
+    public sealed record ResultResponse(Guid RoundId, string Rule, decimal Budget, int Ballots, int OnlineBallots, int PaperBallots, decimal Spent, IReadOnlyList<ProjectResult> Projects,
+        GreedyComparison? ComparedWithGreedy);
 
     private static async Task<Created<RoundResponse>> OpenRound(Guid processId, OpenRoundRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
@@ -97,6 +102,21 @@ public static class VotingApi
         await uow.InsertBallotAsync(roundId, agentId, ballot, ct);
         // The trail records that the agent voted, never what: the ballot's id and receipt stay out of it.
         uow.Audit(Actor.As(user, Roles.Agent), "ballot.cast", processId, roundId.ToString(), new { Round = roundId });
+        await uow.CommitAsync(ct);
+        return TypedResults.Created($"/api/deliberation/processes/{processId}/rounds/{roundId}/receipts/{ballot.Receipt}", new ReceiptResponse(roundId, ballot.Receipt));
+    }
+
+    private static async Task<Created<ReceiptResponse>> EnterPaperBallot(Guid processId, Guid roundId, PaperBallotRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        var batch = Guard.Text("batch", request.Batch, 200);
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        user.EnsureActsFor(process.Jurisdiction);
+        var round = await uow.GetRoundAsync(processId, roundId, ct);
+        var ballot = round.EnterPaper(process, await uow.GetCalendarAsync(processId, ct), new BallotChoice(request.Projects ?? [], request.Points ?? []), uow.Now);
+        await uow.InsertBallotAsync(roundId, null, ballot, ct);
+        // The officer and the batch are on record; the ballot itself, as every ballot, is not in the trail.
+        uow.Audit(Actor.As(user, Roles.ProcessAdmin), "ballot.paper-entered", processId, roundId.ToString(), new { Round = roundId, Batch = batch });
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/deliberation/processes/{processId}/rounds/{roundId}/receipts/{ballot.Receipt}", new ReceiptResponse(roundId, ballot.Receipt));
     }
@@ -163,11 +183,15 @@ public static class VotingApi
     internal static ResultResponse Count(ProcessCopy process, VotingRound round, IReadOnlyList<Domain.CastBallot> ballots)
     {
         var rule = process.Rules?.AllocationRule ?? "greedy";
-        var outcome = RoundElection.Allocate(RoundElection.ToPabulib(process, round, ballots), rule);
+        var pabulib = RoundElection.ToPabulib(process, round, ballots);
+        var outcome = RoundElection.Allocate(pabulib, rule);
+        // Equal shares explains itself against the familiar count: how many voters each outcome serves better.
+        var compared = outcome.Rule is AllocationRule.EqualShares or AllocationRule.EqualSharesAdd1 ? RoundElection.CompareWithGreedy(pabulib, outcome, ballots) : null;
         var projects = round.Projects.ToDictionary(p => p.ProposalId.ToString());
         return new ResultResponse(round.Id, rule, outcome.Budget, ballots.Count, ballots.Count(b => b.Channel == BallotChannel.Online), ballots.Count(b => b.Channel == BallotChannel.Paper),
             outcome.Spent,
-            outcome.Projects.Select(p => new ProjectResult(Guid.Parse(p.Id), projects[p.Id].Title, p.Cost, p.Score, p.Supporters, p.Verdict, p.Round, p.Reason)).ToList());
+            outcome.Projects.Select(p => new ProjectResult(Guid.Parse(p.Id), projects[p.Id].Title, p.Cost, p.Score, p.Supporters, p.Verdict, p.Round, p.Reason)).ToList(),
+            compared);
     }
 
     private static PublishedBallot Publish(Domain.CastBallot b) => new(b.Receipt, b.Channel, b.Choice.Projects, b.Choice.Points);

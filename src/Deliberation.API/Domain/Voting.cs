@@ -100,6 +100,18 @@ public sealed class VotingRound
         {
             throw new ForbiddenException($"This agent may not vote: {string.Join(", ", voter.Reasons)}");
         }
+        return Checked(process, calendar, choice, BallotChannel.Online, now);
+    }
+
+    /// <summary>
+    /// A paper ballot from an in-person workshop, entered by an officer: the workshop checked who voted, so
+    /// the ballot is checked like any other and counted as one ballot, in its batch.
+    /// </summary>
+    public CastBallot EnterPaper(ProcessCopy process, ProcessCalendar? calendar, BallotChoice? choice, DateTimeOffset now) =>
+        Checked(process, calendar, choice, BallotChannel.Paper, now);
+
+    private CastBallot Checked(ProcessCopy process, ProcessCalendar? calendar, BallotChoice? choice, BallotChannel channel, DateTimeOffset now)
+    {
         RequireOpen(process, calendar, now);
         var projects = choice?.Projects ?? [];
         var points = choice?.Points ?? [];
@@ -145,7 +157,7 @@ public sealed class VotingRound
         {
             throw new DomainException("points", $"{Format} ballots carry no points");
         }
-        return new CastBallot(Guid.NewGuid(), Receipts.New(), new BallotChoice(projects, Format == BallotFormat.Cumulative ? points : []));
+        return new CastBallot(Guid.NewGuid(), Receipts.New(), new BallotChoice(projects, Format == BallotFormat.Cumulative ? points : []), channel);
     }
 
     public void RequireOpen(ProcessCopy process, ProcessCalendar? calendar, DateTimeOffset now)
@@ -182,6 +194,9 @@ public sealed class VotingRound
         ClosedAt = closedAt,
     };
 }
+
+/// <summary>The same ballots counted greedily: what it funds, and how many voters each outcome serves better.</summary>
+public sealed record GreedyComparison(IReadOnlyList<string> GreedySelected, decimal GreedySpent, int PreferThisOutcome, int PreferGreedy, int Indifferent);
 
 /// <summary>A ballot as stored: a random id and a receipt, nothing of who cast it or when.</summary>
 public sealed record CastBallot(Guid Id, string Receipt, BallotChoice Choice, BallotChannel Channel = BallotChannel.Online);
@@ -255,6 +270,28 @@ public static class RoundElection
     /// <summary>Counts the round's open data with the process's rule; equal shares also against greedy on the same ballots.</summary>
     public static AllocationOutcome Allocate(string pabulib, string rule) =>
         Allocator.Allocate(PbReader.ReadString(pabulib), RuleOf(rule));
+
+    /// <summary>
+    /// How many voters are better off under each outcome, as equalshares.net reports it: a voter's gain is the
+    /// number of their projects funded (their points on funded projects, for cumulative ballots).
+    /// </summary>
+    public static GreedyComparison CompareWithGreedy(string pabulib, AllocationOutcome outcome, IReadOnlyList<CastBallot> ballots)
+    {
+        var greedy = Allocator.Allocate(PbReader.ReadString(pabulib), AllocationRule.Greedy);
+        var ours = outcome.Selected.ToHashSet();
+        var theirs = greedy.Selected.ToHashSet();
+        int prefer = 0, preferGreedy = 0;
+        foreach (var b in ballots)
+        {
+            var (mine, greedys) = (Gain(b, ours), Gain(b, theirs));
+            prefer += mine > greedys ? 1 : 0;
+            preferGreedy += greedys > mine ? 1 : 0;
+        }
+        return new GreedyComparison(greedy.Selected, greedy.Spent, prefer, preferGreedy, ballots.Count - prefer - preferGreedy);
+    }
+
+    private static int Gain(CastBallot b, HashSet<string> funded) =>
+        b.Choice.Projects.Select((p, i) => funded.Contains(p.ToString()) ? (b.Choice.Points.Count > 0 ? b.Choice.Points[i] : 1) : 0).Sum();
 
     public static AllocationRule RuleOf(string rule) =>
         AllocationRules.TryParse(rule, out var r) ? r : throw new ConflictException("rules.allocationRule", $"Unknown allocation rule '{rule}'");

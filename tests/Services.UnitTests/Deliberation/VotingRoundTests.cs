@@ -195,4 +195,41 @@ public sealed class VotingRoundTests
     [InlineData(null, false)]
     public void A_receipt_is_three_groups_of_four_Crockford_characters(string? code, bool wellFormed) =>
         Assert.Equal(wellFormed, Receipts.IsWellFormed(code));
+
+    [Fact]
+    public void A_paper_ballot_is_checked_like_any_other_and_counted_as_paper()
+    {
+        var round = Open(maxProjects: 2);
+
+        var paper = round.EnterPaper(Process(), Calendar, Choose(Water, Clinic), Now);
+
+        Assert.Equal(BallotChannel.Paper, paper.Channel);
+        Assert.True(Receipts.IsWellFormed(paper.Receipt));
+        Assert.Contains("At most 2 projects", Assert.Throws<DomainException>(() => round.EnterPaper(Process(), Calendar, Choose(Water, Road, Clinic), Now)).Message);
+        round.Close(Process(), Now);
+        Assert.Equal("roundId", Assert.Throws<ConflictException>(() => round.EnterPaper(Process(), Calendar, Choose(Water), Now)).Field);
+    }
+
+    [Fact]
+    public void Equal_shares_says_how_many_voters_it_serves_better_than_greedy_on_the_same_ballots()
+    {
+        // A majority of six backs two projects, a minority of four a third: greedy gives the majority both,
+        // equal shares gives each group what its share of the budget pays for.
+        var a = new AssessedProposal(Guid.CreateVersion7(), "Mercado", 6m, ProposalStatus.Viable, 0m);
+        var b = new AssessedProposal(Guid.CreateVersion7(), "Losa deportiva", 4m, ProposalStatus.Viable, 0m);
+        var c = new AssessedProposal(Guid.CreateVersion7(), "Canal de riego", 4m, ProposalStatus.Viable, 0m);
+        var process = new ProcessCopy(ProcessId, "180300", "PP", 2027, GovernmentLevel.Province, 10m, Stage.Concertation, new ProcessRules(2, true, BallotFormat.Approval, "mes", 5, 4, 5, []));
+        var round = VotingRound.Open(process, Calendar, [a, b, c], null, null, null, Now);
+        var ballots = Enumerable.Range(0, 6).Select(_ => round.Cast(process, Calendar, Voter, Choose(a, b), Now))
+            .Concat(Enumerable.Range(0, 4).Select(_ => round.Cast(process, Calendar, Voter, Choose(c), Now))).ToList();
+        var pabulib = RoundElection.ToPabulib(process, round, ballots);
+
+        var shares = RoundElection.Allocate(pabulib, "mes");
+        var compared = RoundElection.CompareWithGreedy(pabulib, shares, ballots);
+
+        var names = new[] { a, b, c }.ToDictionary(p => p.Id.ToString(), p => p.Title);
+        Assert.Equal(["Canal de riego", "Mercado"], shares.Selected.Select(id => names[id]).Order());
+        Assert.Equal(["Losa deportiva", "Mercado"], compared.GreedySelected.Select(id => names[id]).Order());
+        Assert.Equal((4, 6, 0), (compared.PreferThisOutcome, compared.PreferGreedy, compared.Indifferent));
+    }
 }
