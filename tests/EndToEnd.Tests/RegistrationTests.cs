@@ -6,6 +6,8 @@ using System.Text.Json;
 using Grpc.Core;
 using PBServices.Grpc.Registration;
 
+using static PBServices.EndToEnd.Tests.Answers;
+
 namespace PBServices.EndToEnd.Tests;
 
 /// <summary>
@@ -671,31 +673,5 @@ public sealed class RegistrationTests(SystemFixture system)
         file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
         form.Add(file, "file", fileName);
         return client.PostAsync($"/api/registration/processes/{processId}/applications/{applicationId}/documents", form, Ct);
-    }
-
-    private static async Task<T> ExpectAsync<T>(Task<HttpResponseMessage> send, HttpStatusCode expected)
-    {
-        var response = await send;
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected,
-            $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}: expected {(int)expected}, got {(int)response.StatusCode} {body}");
-        return JsonSerializer.Deserialize<T>(body, Web)!;
-    }
-
-    /// <summary>A refusal as RFC 7807 problem details, naming the field and saying the rule.</summary>
-    private static async Task<ProblemDto> ProblemAsync(Task<HttpResponseMessage> send, HttpStatusCode expected, string? field, string? rule)
-    {
-        var response = await send;
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected,
-            $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}: expected {(int)expected}, got {(int)response.StatusCode} {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonSerializer.Deserialize<ProblemDto>(body, Web)!;
-        if (field is not null)
-        {
-            Assert.True(problem.Errors?.ContainsKey(field) == true, $"the problem names {field}: {body}");
-            Assert.Contains(rule!, string.Join(" ", problem.Errors![field]));
-        }
-        return problem;
     }
 }

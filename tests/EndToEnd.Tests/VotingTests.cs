@@ -6,6 +6,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
+using static PBServices.EndToEnd.Tests.Answers;
+
 namespace PBServices.EndToEnd.Tests;
 
 /// <summary>
@@ -556,35 +558,6 @@ public sealed partial class VotingTests(SystemFixture system)
             Assert.Contains(rule, problem.Detail);
         }
         Assert.Equal(before, (await Public.GetFromJsonAsync<RoundDto>(roundPath, Ct))!.Voters);
-    }
-
-    private static async Task<string> BodyAsync(Task<HttpResponseMessage> send, HttpStatusCode expected)
-    {
-        using var response = await send;
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected,
-            $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}: expected {(int)expected}, got {(int)response.StatusCode} {body}");
-        return body;
-    }
-
-    private static async Task<T> ExpectAsync<T>(Task<HttpResponseMessage> send, HttpStatusCode expected) =>
-        JsonSerializer.Deserialize<T>(await BodyAsync(send, expected), Web)!;
-
-    /// <summary>A refusal as RFC 7807 problem details, naming the field and saying the rule.</summary>
-    private static async Task<ProblemDto> ProblemAsync(Task<HttpResponseMessage> send, HttpStatusCode expected, string? field, string? rule)
-    {
-        using var response = await send;
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected,
-            $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}: expected {(int)expected}, got {(int)response.StatusCode} {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonSerializer.Deserialize<ProblemDto>(body, Web)!;
-        if (field is not null)
-        {
-            Assert.True(problem.Errors?.ContainsKey(field) == true, $"the problem names {field}: {body}");
-            Assert.Contains(rule!, string.Join(" ", problem.Errors![field]));
-        }
-        return problem;
     }
 
     /// <summary>Runs the repository's pbtool on a file, as anyone who downloaded the open data would, and reads its JSON answer.</summary>
