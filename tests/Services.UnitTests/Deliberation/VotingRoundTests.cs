@@ -213,23 +213,22 @@ public sealed class VotingRoundTests
     [Fact]
     public void Equal_shares_says_how_many_voters_it_serves_better_than_greedy_on_the_same_ballots()
     {
-        // A majority of six backs two projects, a minority of four a third: greedy gives the majority both,
-        // equal shares gives each group what its share of the budget pays for.
-        var a = new AssessedProposal(Guid.CreateVersion7(), "Mercado", 6m, ProposalStatus.Viable, 0m);
-        var b = new AssessedProposal(Guid.CreateVersion7(), "Losa deportiva", 4m, ProposalStatus.Viable, 0m);
-        var c = new AssessedProposal(Guid.CreateVersion7(), "Canal de riego", 4m, ProposalStatus.Viable, 0m);
+        // A majority of six wants a market that costs more than their share of the budget; a minority of four
+        // wants a canal their share pays for. Greedy funds the most voted; equal shares, what each group can pay.
+        var market = new AssessedProposal(Guid.CreateVersion7(), "Mercado", 8m, ProposalStatus.Viable, 0m);
+        var canal = new AssessedProposal(Guid.CreateVersion7(), "Canal de riego", 4m, ProposalStatus.Viable, 0m);
         var process = new ProcessCopy(ProcessId, "180300", "PP", 2027, GovernmentLevel.Province, 10m, Stage.Concertation, new ProcessRules(2, true, BallotFormat.Approval, "mes", 5, 4, 5, []));
-        var round = VotingRound.Open(process, Calendar, [a, b, c], null, null, null, Now);
-        var ballots = Enumerable.Range(0, 6).Select(_ => round.Cast(process, Calendar, Voter, Choose(a, b), Now))
-            .Concat(Enumerable.Range(0, 4).Select(_ => round.Cast(process, Calendar, Voter, Choose(c), Now))).ToList();
+        var round = VotingRound.Open(process, Calendar, [market, canal], null, null, null, Now);
+        var ballots = Enumerable.Range(0, 6).Select(_ => round.Cast(process, Calendar, Voter, Choose(market), Now))
+            .Concat(Enumerable.Range(0, 4).Select(_ => round.Cast(process, Calendar, Voter, Choose(canal), Now))).ToList();
         var pabulib = RoundElection.ToPabulib(process, round, ballots);
 
         var shares = RoundElection.Allocate(pabulib, "mes");
         var compared = RoundElection.CompareWithGreedy(pabulib, shares, ballots);
 
-        var names = new[] { a, b, c }.ToDictionary(p => p.Id.ToString(), p => p.Title);
-        Assert.Equal(["Canal de riego", "Mercado"], shares.Selected.Select(id => names[id]).Order());
-        Assert.Equal(["Losa deportiva", "Mercado"], compared.GreedySelected.Select(id => names[id]).Order());
+        Assert.Equal([canal.Id.ToString()], shares.Selected);
+        Assert.Equal([market.Id.ToString()], compared.GreedySelected);
+        Assert.Equal(8m, compared.GreedySpent);
         Assert.Equal((4, 6, 0), (compared.PreferThisOutcome, compared.PreferGreedy, compared.Indifferent));
     }
 }
