@@ -5,6 +5,12 @@ namespace PBServices.Contracts;
 /// <summary>A window of calendar days, both included, in Peru's time (America/Lima).</summary>
 public sealed record DateWindow(DateOnly From, DateOnly To)
 {
+    /// <summary>Peru keeps UTC−5 all year (no daylight saving), so a fixed offset is Lima's clock.</summary>
+    private static readonly TimeSpan Lima = TimeSpan.FromHours(-5);
+
+    /// <summary>The calendar day in Peru at an instant: the day every window is counted in.</summary>
+    public static DateOnly DayInPeru(DateTimeOffset now) => DateOnly.FromDateTime(now.ToOffset(Lima).DateTime);
+
     public bool Contains(DateOnly day) => day >= From && day <= To;
 
     public override string ToString() => $"{From:yyyy-MM-dd} to {To:yyyy-MM-dd}";

@@ -182,13 +182,11 @@ public static class VotingApi
 
     internal static ResultResponse Count(ProcessCopy process, VotingRound round, IReadOnlyList<Domain.CastBallot> ballots)
     {
-        var rule = process.Rules?.AllocationRule ?? "greedy";
-        var pabulib = RoundElection.ToPabulib(process, round, ballots);
-        var outcome = RoundElection.Allocate(pabulib, rule);
+        var (pabulib, outcome) = RoundElection.Count(process, round, ballots);
         // Equal shares explains itself against the familiar count: how many voters each outcome serves better.
         var compared = outcome.Rule is AllocationRule.EqualShares or AllocationRule.EqualSharesAdd1 ? RoundElection.CompareWithGreedy(pabulib, outcome, ballots) : null;
         var projects = round.Projects.ToDictionary(p => p.ProposalId.ToString());
-        return new ResultResponse(round.Id, rule, outcome.Budget, ballots.Count, ballots.Count(b => b.Channel == BallotChannel.Online), ballots.Count(b => b.Channel == BallotChannel.Paper),
+        return new ResultResponse(round.Id, outcome.Rule.Name(), outcome.Budget, ballots.Count, ballots.Count(b => b.Channel == BallotChannel.Online), ballots.Count(b => b.Channel == BallotChannel.Paper),
             outcome.Spent,
             outcome.Projects.Select(p => new ProjectResult(Guid.Parse(p.Id), projects[p.Id].Title, p.Cost, p.Score, p.Supporters, p.Verdict, p.Round, p.Reason)).ToList(),
             compared);

@@ -85,8 +85,7 @@ public sealed class VotingRound
 
     private static void RequireWindow(ProcessCalendar? calendar, DateTimeOffset now)
     {
-        // Lima keeps UTC−5 all year; the calendar's days are Lima's.
-        var today = DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(-5)).DateTime);
+        var today = DateWindow.DayInPeru(now);
         if (calendar is not null && !calendar.Concertation.Contains(today))
         {
             throw new ConflictException("calendar", $"Voting is open in Concertation's window, {calendar.Concertation} (Lima); today is {today:yyyy-MM-dd}");
@@ -267,7 +266,14 @@ public static class RoundElection
         return text.ToString();
     }
 
-    /// <summary>Counts the round's open data with the process's rule; equal shares also against greedy on the same ballots.</summary>
+    /// <summary>The round's open data and its count by the process's rule: what the result shows and the list takes.</summary>
+    public static (string Pabulib, AllocationOutcome Outcome) Count(ProcessCopy process, VotingRound round, IReadOnlyList<CastBallot> ballots)
+    {
+        var pabulib = ToPabulib(process, round, ballots);
+        return (pabulib, Allocate(pabulib, process.Rules?.AllocationRule ?? PrioritizedList.GreedyRule));
+    }
+
+    /// <summary>Counts a Pabulib election with a rule named as pbtool names it.</summary>
     public static AllocationOutcome Allocate(string pabulib, string rule) =>
         Allocator.Allocate(PbReader.ReadString(pabulib), RuleOf(rule));
 

@@ -21,7 +21,7 @@ internal static class DeliberationStore
             : throw new NotFoundException("Process", processId);
     }
 
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+    internal static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     public static Task InsertProcessAsync(this UnitOfWork uow, ProcessOpened e, CancellationToken ct) =>
         uow.Connection.ExecuteAsync(uow.Command(

@@ -15,7 +15,7 @@ internal static class VotingStore
     public static async Task<ProcessCalendar?> GetCalendarAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
     {
         var json = await uow.Connection.ExecuteScalarAsync<string?>(uow.Command("SELECT calendar::text FROM processes WHERE id = @processId", new { processId }, ct));
-        return json is null ? null : System.Text.Json.JsonSerializer.Deserialize<ProcessCalendar>(json, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        return json is null ? null : System.Text.Json.JsonSerializer.Deserialize<ProcessCalendar>(json, DeliberationStore.Json);
     }
 
     public static async Task InsertRoundAsync(this UnitOfWork uow, VotingRound r, CancellationToken ct)

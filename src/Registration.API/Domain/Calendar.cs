@@ -6,10 +6,7 @@ namespace PBServices.Registration.Domain;
 /// <summary>The calendar's rules: windows in order, and a step taken only inside its window.</summary>
 public static class Calendar
 {
-    /// <summary>Peru keeps UTC−5 all year (no daylight saving), so a fixed offset is Lima's clock.</summary>
-    private static readonly TimeSpan Lima = TimeSpan.FromHours(-5);
-
-    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.ToOffset(Lima).DateTime);
+    public static DateOnly Today(DateTimeOffset now) => DateWindow.DayInPeru(now);
 
     /// <summary>Each window is a span of days; each starts on or after the day the previous one ends.</summary>
     public static ProcessCalendar Validate(ProcessCalendar? calendar, int fiscalYear)
