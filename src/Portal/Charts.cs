@@ -51,3 +51,32 @@ public sealed class ParticipationChart
 
     private static double Length(int value, int max) => Math.Round(BarSpace * (double)value / max, 2);
 }
+
+/// <summary>
+/// A closed vote's supporters per project as a bar chart, from the result the API serves: one bar per
+/// project in the result's order (funded first), marked funded or not by its text as well as its colour.
+/// </summary>
+public sealed class SupportersChart
+{
+    public const int Width = 320;
+    public const int BarSpace = 230;
+    public const int ItemHeight = 36;
+    private const int LabelLength = 44;
+
+    public sealed record Bar(Guid ProposalId, string Label, int Supporters, bool Funded, double Length, int Y);
+
+    public SupportersChart(ResultView result)
+    {
+        var max = Math.Max(1, result.Projects.Count == 0 ? 1 : result.Projects.Max(p => p.Supporters));
+        Bars = result.Projects.Select((p, i) => new Bar(p.ProposalId, Shorten(p.Title), p.Supporters, p.Verdict == "Funded",
+            Math.Round(BarSpace * (double)p.Supporters / max, 2), i * ItemHeight)).ToList();
+        Description = string.Join(" ", result.Projects.Select(p => $"{p.Title}: {Es.Votes(p.Supporters)}, {(p.Verdict == "Funded" ? "financiado" : "no financiado")}."));
+    }
+
+    public IReadOnlyList<Bar> Bars { get; }
+    public string Description { get; }
+    public int Height => Bars.Count * ItemHeight + 4;
+
+    // SVG text does not wrap: a long title is cut in the chart and read whole in its description and the list below.
+    private static string Shorten(string title) => title.Length <= LabelLength ? title : title[..(LabelLength - 1)].TrimEnd() + "…";
+}

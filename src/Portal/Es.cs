@@ -124,6 +124,56 @@ public static class Es
         _ => format,
     };
 
+    /// <summary>What the ballot asks of the voter, in the round's format.</summary>
+    public static string BallotInstruction(string format) => format switch
+    {
+        "Approval" => "Marque todos los proyectos que aprueba",
+        "Ranked" => "Dé una posición a los proyectos que prefiere: 1 al que más prefiere",
+        "Cumulative" => "Reparta sus puntos entre los proyectos que prefiere",
+        "Plurality" => "Elija un proyecto",
+        _ => format,
+    };
+
+    /// <summary>Why deliberation says an agent may not vote (its IneligibilityReason).</summary>
+    public static string IneligibilityReason(string reason) => reason switch
+    {
+        "NotAccredited" => "No figura como agente acreditado de este proceso (si lo acreditaron hace unos minutos, vuelva a intentarlo en un momento).",
+        "AccreditationRevoked" => "Su acreditación como agente fue revocada.",
+        "TrainingNotAttended" => "Las reglas del proceso piden haber asistido a una sesión de capacitación para votar, y no hay registro de su asistencia.",
+        _ => reason,
+    };
+
+    /// <summary>A project's outcome in the count (the allocation library's ProjectVerdict).</summary>
+    public static string Verdict(string verdict) => verdict switch
+    {
+        "Funded" => "Financiado",
+        "DidNotFit" => "No alcanzó el presupuesto",
+        "NotReached" => "No llegó su turno",
+        "Unaffordable" => "Sus votantes no alcanzaron a pagarlo",
+        "NoSupport" => "Sin votos",
+        _ => verdict,
+    };
+
+    /// <summary>The verdict in a sentence a resident reads beside the service's own reckoning.</summary>
+    public static string VerdictExplained(ProjectResultView p) => p.Verdict switch
+    {
+        "Funded" => p.Round is { } r ? $"Se financia: elegido en la ronda {r} del conteo, con {Votes(p.Supporters)}." : $"Se financia, con {Votes(p.Supporters)}.",
+        "DidNotFit" => $"No se financia: con {Votes(p.Supporters)}, cuando le tocó su turno el presupuesto que quedaba era menor que su costo.",
+        "NotReached" => $"No se financia: con {Votes(p.Supporters)}, el conteo se detuvo antes de llegar a él.",
+        "Unaffordable" => $"No se financia: lo apoyan {Votes(p.Supporters)}, pero la parte del presupuesto que les queda no alcanza para pagarlo{(p.Round is { } r ? $" (ronda {r})" : "")}.",
+        "NoSupport" => "No se financia: ninguna cédula lo apoya.",
+        _ => p.Verdict,
+    };
+
+    public static string Votes(int n) => n == 1 ? "1 voto" : $"{n} votos";
+
+    public static string BallotChannel(string channel) => channel switch
+    {
+        "Online" => "En línea",
+        "Paper" => "En papel, en un taller",
+        _ => channel,
+    };
+
     public static string RuleExplained(string rule) => rule switch
     {
         "greedy" => "Se financian los proyectos en el orden de su puntaje o votos; el que ya no cabe en el techo se salta y se sigue con el siguiente",

@@ -22,6 +22,26 @@ public sealed record ListedProject(Guid ProposalId, string Title, decimal Cost, 
 public sealed record PrioritizedListView(string Rule, decimal BudgetCeiling, decimal TotalCost, IReadOnlyList<ListedProject> Projects);
 public sealed record CoordinatedListView(string Status, decimal BudgetCeiling, decimal TotalCost, string? ActaReference, DateTimeOffset? ApprovedAt, IReadOnlyList<ListedProject> Projects);
 public sealed record SubmissionView(string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, DateTimeOffset? DeliveredAt);
+public sealed record RoundProjectView(Guid ProposalId, string Title, decimal Cost);
+public sealed record RoundView(Guid Id, Guid ProcessId, string Format, decimal? BudgetLimit, int? MaxProjects, int? Points, IReadOnlyList<RoundProjectView> Projects,
+    DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, int Voters)
+{
+    public bool IsOpen => ClosedAt is null;
+}
+public sealed record PublishedBallotView(string Receipt, string Channel, IReadOnlyList<Guid> Projects, IReadOnlyList<int> Points);
+public sealed record ProjectResultView(Guid ProposalId, string Title, decimal Cost, decimal Score, int Supporters, string Verdict, int? Round, string Reason);
+public sealed record GreedyComparisonView(IReadOnlyList<string> GreedySelected, decimal GreedySpent, int PreferThisOutcome, int PreferGreedy, int Indifferent);
+public sealed record ResultView(Guid RoundId, string Rule, decimal Budget, int Ballots, int OnlineBallots, int PaperBallots, decimal Spent,
+    IReadOnlyList<ProjectResultView> Projects, GreedyComparisonView? ComparedWithGreedy);
+
+/// <summary>What a receipt code finds: its ballot, or why not (unknown, malformed, or the vote still open).</summary>
+public enum ReceiptLookup
+{
+    Found,
+    NotFound,
+    Malformed,
+    StillOpen,
+}
 
 /// <summary>The services answered with an error, or could not be reached: the page cannot be built.</summary>
 public sealed class ApiUnavailableException(string path, int status, string reason, Exception? inner = null)
@@ -85,7 +105,33 @@ public sealed class PublicApi(HttpClient http)
     public async Task<SubmissionView?> SubmissionAsync(Guid processId, CancellationToken ct) =>
         (await GetAsync<SubmissionView>($"/api/submissions/processes/{processId}", ct)).Value;
 
-    private async Task<(HttpStatusCode Status, T? Value)> GetAsync<T>(string path, CancellationToken ct, HttpStatusCode? alsoExpected = null) where T : class
+    /// <summary>The process's vote (a process has at most one), or null before the process-admin opens it.</summary>
+    public async Task<RoundView?> RoundAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<RoundView[]>(RoundsPath(processId), ct)).Value?.FirstOrDefault();
+
+    /// <summary>Null while the vote is open (the API publishes nothing of the count before it closes).</summary>
+    public async Task<ResultView?> ResultAsync(Guid processId, Guid roundId, CancellationToken ct) =>
+        (await GetAsync<ResultView>($"{RoundPath(processId, roundId)}/result", ct, HttpStatusCode.Conflict)).Value;
+
+    public async Task<(ReceiptLookup Lookup, PublishedBallotView? Ballot)> ReceiptAsync(Guid processId, Guid roundId, string code, CancellationToken ct)
+    {
+        var (status, ballot) = await GetAsync<PublishedBallotView>($"{RoundPath(processId, roundId)}/receipts/{Uri.EscapeDataString(code)}", ct,
+            HttpStatusCode.BadRequest, HttpStatusCode.Conflict);
+        return status switch
+        {
+            HttpStatusCode.BadRequest => (ReceiptLookup.Malformed, null),
+            HttpStatusCode.Conflict => (ReceiptLookup.StillOpen, null),
+            HttpStatusCode.NotFound => (ReceiptLookup.NotFound, null),
+            _ => (ReceiptLookup.Found, ballot),
+        };
+    }
+
+    public static string RoundsPath(Guid processId) => $"/api/deliberation/processes/{processId}/rounds";
+
+    /// <summary>The round's open data are downloaded from the API under this path (election.pb, ballots.csv, result.csv).</summary>
+    public static string RoundPath(Guid processId, Guid roundId) => $"{RoundsPath(processId)}/{roundId}";
+
+    private async Task<(HttpStatusCode Status, T? Value)> GetAsync<T>(string path, CancellationToken ct, params HttpStatusCode[] alsoExpected) where T : class
     {
         HttpResponseMessage response;
         try
@@ -103,7 +149,7 @@ public sealed class PublicApi(HttpClient http)
 
         using (response)
         {
-            if (response.StatusCode == HttpStatusCode.NotFound || response.StatusCode == alsoExpected)
+            if (response.StatusCode == HttpStatusCode.NotFound || alsoExpected.Contains(response.StatusCode))
             {
                 return (response.StatusCode, null);
             }

@@ -14,6 +14,8 @@ public sealed record ApplicationView(Guid Id, Guid ProcessId, Guid OrganisationI
     IReadOnlyList<ApplicantView> Agents, IReadOnlyList<DocumentView> Documents, IReadOnlyList<string> MissingDocuments);
 public sealed record ObjectionView(Guid Id, Guid AgentId, string Status, string Grounds, string? Evidence, DateTimeOffset FiledAt, string? Resolution);
 public sealed record AccreditationView(int Accredited);
+public sealed record EligibilityView(Guid AgentId, bool MayPropose, bool MayVote, bool TrainingRequired, bool Trained, IReadOnlyList<string> Reasons);
+public sealed record ReceiptView(Guid RoundId, string Receipt);
 
 /// <summary>An RFC 7807 refusal (4xx) as the API wrote it: the page shows it beside the form.</summary>
 public sealed record ApiProblem(int Status, string? Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
@@ -88,6 +90,14 @@ public sealed class SignedInApi(HttpClient http)
 
     public Task<ApiResult<ObjectionView>> ObjectAsync(Session s, Guid processId, Guid agentId, string? grounds, string? evidence, CancellationToken ct) =>
         SendAsync<ObjectionView>(s, HttpMethod.Post, $"/api/registration/processes/{processId}/objections", JsonContent.Create(new { agentId, grounds, evidence }), ct);
+
+    /// <summary>Whether the signed-in agent may vote, and why not (deliberation answers for the agent themself).</summary>
+    public Task<ApiResult<EligibilityView>> EligibilityAsync(Session s, Guid processId, CancellationToken ct) =>
+        SendAsync<EligibilityView>(s, HttpMethod.Get, $"/api/deliberation/processes/{processId}/eligibility", null, ct);
+
+    /// <summary>The agent's secret ballot: project ids in the voter's order, with points for cumulative ballots.</summary>
+    public Task<ApiResult<ReceiptView>> CastBallotAsync(Session s, Guid processId, Guid roundId, IReadOnlyList<Guid> projects, IReadOnlyList<int> points, CancellationToken ct) =>
+        SendAsync<ReceiptView>(s, HttpMethod.Post, $"{PublicApi.RoundPath(processId, roundId)}/ballots", JsonContent.Create(new { projects, points }), ct);
 
     /// <summary>A document of an application, streamed as the API sends it; null when it does not exist or is not this person's to see.</summary>
     public async Task<HttpResponseMessage?> DocumentAsync(Session s, Guid processId, Guid applicationId, Guid documentId, CancellationToken ct)

@@ -9,11 +9,13 @@ namespace PBServices.Portal.Pages;
 /// </summary>
 public sealed class IngresarModel(SignedInApi api, IConfiguration configuration, TimeProvider clock) : PageModel
 {
-    public static readonly IReadOnlyList<string> RolesOffered = ["resident", "process-admin"];
+    public static readonly IReadOnlyList<string> RolesOffered = ["resident", "agent", "process-admin"];
 
     [BindProperty] public string? Role { get; set; } = "resident";
     [BindProperty] public string? Jurisdiction { get; set; }
     [BindProperty] public string? Name { get; set; }
+    /// <summary>An agent's token names the accredited agent (deliberation reads who votes from it), not the person's name.</summary>
+    [BindProperty] public string? AgentCode { get; set; }
     [BindProperty(SupportsGet = true, Name = "volver")] public string? Back { get; set; }
 
     public ApiProblem? Problem { get; private set; }
@@ -35,9 +37,14 @@ public sealed class IngresarModel(SignedInApi api, IConfiguration configuration,
         {
             Problem = new ApiProblem(400, null, null, new Dictionary<string, string[]> { ["subject"] = ["Escriba su nombre."] });
         }
+        else if (Role == "agent" && !Guid.TryParse(AgentCode?.Trim(), out _))
+        {
+            Problem = new ApiProblem(400, null, null, new Dictionary<string, string[]> { ["agent"] = ["Escriba su código de agente acreditado."] });
+        }
         else
         {
-            var token = await api.DevTokenAsync(Name.Trim(), Role, Jurisdiction?.Trim() ?? "", ct);
+            var subject = Role == "agent" ? Guid.Parse(AgentCode!.Trim()).ToString() : Name.Trim();
+            var token = await api.DevTokenAsync(subject, Role, Jurisdiction?.Trim() ?? "", ct);
             Problem = token.Problem;
             if (token.Value is { } t && Session.Read(t.access_token, clock) is { } session)
             {
@@ -54,6 +61,7 @@ public sealed class IngresarModel(SignedInApi api, IConfiguration configuration,
         "roles" => "Cómo participa",
         "jurisdiction" => "Código de jurisdicción",
         "subject" => "Nombre",
+        "agent" => "Código de agente acreditado",
         _ => field ?? "",
     };
 
@@ -62,6 +70,7 @@ public sealed class IngresarModel(SignedInApi api, IConfiguration configuration,
         "roles" => "role-resident",
         "jurisdiction" => "jurisdiction",
         "subject" => "name",
+        "agent" => "agent-code",
         _ => null,
     };
 }

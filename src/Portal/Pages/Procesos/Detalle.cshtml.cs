@@ -10,6 +10,7 @@ public sealed class DetalleModel(PublicApi api) : PageModel
     public PrioritizedListView? Prioritized { get; private set; }
     public CoordinatedListView? Coordinated { get; private set; }
     public SubmissionView? Submission { get; private set; }
+    public RoundView? Round { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -24,12 +25,14 @@ public sealed class DetalleModel(PublicApi api) : PageModel
         var prioritized = api.PrioritizedListAsync(id, ct);
         var coordinated = api.CoordinatedListAsync(id, ct);
         var submission = api.SubmissionAsync(id, ct);
-        await Task.WhenAll(proposals, prioritized, coordinated, submission);
+        var round = api.RoundAsync(id, ct);
+        await Task.WhenAll(proposals, prioritized, coordinated, submission, round);
         var assessments = await Task.WhenAll((await proposals).Select(p => api.AssessmentAsync(p.Id, ct)));
         Proposals = (await proposals).Zip(assessments).ToList();
         Prioritized = await prioritized;
         Coordinated = await coordinated;
         Submission = await submission;
+        Round = await round;
         return Page();
     }
 }
