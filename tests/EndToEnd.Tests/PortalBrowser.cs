@@ -104,10 +104,10 @@ public sealed class PortalBrowser : IAsyncLifetime
     }
 
     /// <summary>A fresh phone-width context for a flow a person goes through (signing in, filling a form); it keeps its cookies.</summary>
-    public Task<IBrowserContext> NewPhoneContextAsync(Uri gateway) => _browser!.NewContextAsync(new BrowserNewContextOptions
+    public Task<IBrowserContext> NewPhoneContextAsync(Uri gateway, int height = 740) => _browser!.NewContextAsync(new BrowserNewContextOptions
     {
         BaseURL = gateway.ToString(),
-        ViewportSize = new ViewportSize { Width = PhoneWidth, Height = 740 },
+        ViewportSize = new ViewportSize { Width = PhoneWidth, Height = height },
         Locale = "es-PE",
     });
 
