@@ -20,8 +20,10 @@ public sealed class PabulibImportTests(SystemFixture system)
     private const string Rule = "mes-add1"; // the rule of the processes ProcessStory opens (Ilo's)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    // Not Assen 2024: the rule breaks exact ties by the smaller project id ("11" before "2" in the file), and a
+    // proposal's id is not the file's, so there the replica's third winner differs from pabutools' on the file.
     [Theory]
-    [InlineData("Netherlands_Assen_2024.pb", "160105")]
+    [InlineData("Poland_Warszawa_2019_Przyczolek_Grochowski.pb", "160105")]
     [InlineData("France_Toulouse_2022_10_-_Jolimont_Soupetard_Roseraie_Gloire_Gramont_Amouroux.pb", "160106")]
     [InlineData("Poland_Swiecie_2023.pb", "160107")]
     public async Task A_real_election_imported_as_paper_ballots_funds_what_pbtool_and_the_reference_outcome_fund(string file, string jurisdiction)
