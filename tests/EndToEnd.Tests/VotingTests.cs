@@ -561,7 +561,7 @@ public sealed partial class VotingTests(SystemFixture system)
     }
 
     /// <summary>Runs the repository's pbtool on a file, as anyone who downloaded the open data would, and reads its JSON answer.</summary>
-    private static async Task<JsonElement> PbToolAllocateAsync(string file, string rule)
+    internal static async Task<JsonElement> PbToolAllocateAsync(string file, string rule)
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "PBServices.sln")))

@@ -21,3 +21,20 @@ public sealed record ListPrioritized : IntegrationEvent
     public required string Rule { get; init; }
     public required IReadOnlyList<ListedProject> Projects { get; init; }
 }
+
+/// <summary>
+/// The agents approved the prioritised list at the formalization workshop (approvals exceeded rejections): the
+/// list they agreed, with its costs and the count. A vote that did not approve the list publishes nothing.
+/// </summary>
+public sealed record FinalListVoted : IntegrationEvent
+{
+    public required Guid ListId { get; init; }
+    public required Guid VoteId { get; init; }
+    public required GovernmentLevel Level { get; init; }
+    public required int FiscalYear { get; init; }
+    public required IReadOnlyList<ListedProject> Projects { get; init; }
+    public required decimal TotalCost { get; init; }
+    public required int Approve { get; init; }
+    public required int Reject { get; init; }
+    public required int Abstain { get; init; }
+}

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PBServices.Allocation;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
@@ -32,6 +34,14 @@ public static class VotingApi
         api.MapPost("/{roundId:guid}/paper-ballots", EnterPaperBallot).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Enter one paper ballot from an in-person workshop, in its batch; it counts as one ballot and gets a receipt to hand back")
             .Refuses(StatusCodes.Status409Conflict, "The round is closed or outside its window.");
+        api.MapPost("/{roundId:guid}/paper-batches", ImportPaperBatch).RequireAuthorization(Roles.ProcessAdmin).DisableAntiforgery()
+            .WithSummary("Import a workshop's paper ballots from a file (form fields 'batch' and 'file'): a CSV with a header naming the columns projects and, for cumulative ballots, points (one ballot per row; projects as proposal ids or the round's project numbers, ';'-separated) or a Pabulib .pb file whose PROJECTS are the round's projects; every ballot is checked as one entered by hand and the first bad one refuses the whole file")
+            .Refuses(StatusCodes.Status400BadRequest, "A row is malformed or breaks the round's rules: the problem names its line and field, and nothing is stored.")
+            .Refuses(StatusCodes.Status409Conflict, "A batch of that name was already imported, or the round is closed or outside its window.");
+        api.MapGet("/{roundId:guid}/paper-batches", ListPaperBatches).AllowAnonymous()
+            .WithSummary("The paper-ballot batches imported into the round: name, file format, number of ballots and the file's SHA-256");
+        api.MapGet("/{roundId:guid}/paper-batches/{batchId:guid}/receipts.csv", DownloadBatchReceipts).RequireAuthorization(Roles.ProcessAdmin)
+            .WithSummary("The receipts of an imported batch as CSV (line of the file, receipt, projects, points), for the officer to hand out");
         api.MapPost("/{roundId:guid}/closure", CloseRound).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Close the vote and count it")
             .Refuses(StatusCodes.Status409Conflict, "The round is already closed, or the process is past Concertation.");
@@ -47,6 +57,12 @@ public static class VotingApi
         api.MapGet("/{roundId:guid}/election.pb", DownloadElection).AllowAnonymous()
             .WithSummary("The closed vote as a Pabulib file: recompute the result with `pbtool allocate`")
             .Refuses(StatusCodes.Status409Conflict, "The round is still open.");
+        api.MapGet("/{roundId:guid}/ballots.csv", DownloadBallotsCsv).AllowAnonymous()
+            .WithSummary("Every ballot of a closed vote as CSV: receipt, channel, projects and points (';'-separated), no voter")
+            .Refuses(StatusCodes.Status409Conflict, "The round is still open.");
+        api.MapGet("/{roundId:guid}/result.csv", DownloadResultCsv).AllowAnonymous()
+            .WithSummary("The result of a closed vote as CSV: every project with its cost, supporters, score, verdict, round of funding and reason")
+            .Refuses(StatusCodes.Status409Conflict, "The round is still open.");
         return api;
     }
 
@@ -56,6 +72,9 @@ public static class VotingApi
     public sealed record BallotRequest(List<Guid>? Projects, List<int>? Points);
     public sealed record ReceiptResponse(Guid RoundId, string Receipt);
     public sealed record PaperBallotRequest(string? Batch, List<Guid>? Projects, List<int>? Points);
+    public sealed record BatchReceipt(int Line, string Receipt);
+    public sealed record PaperBatchResponse(Guid Id, Guid RoundId, string Name, PaperFileFormat Format, int Ballots, string Sha256, IReadOnlyList<BatchReceipt> Receipts);
+    public sealed record PaperBatchSummary(Guid Id, string Name, PaperFileFormat Format, int Ballots, string Sha256, DateTimeOffset ImportedAt);
     public sealed record PublishedBallot(string Receipt, BallotChannel Channel, IReadOnlyList<Guid> Projects, IReadOnlyList<int> Points);
     public sealed record ProjectResult(Guid ProposalId, string Title, decimal Cost, decimal Score, int Supporters, ProjectVerdict Verdict, int? Round, string Reason);
     public sealed record ResultResponse(Guid RoundId, string Rule, decimal Budget, int Ballots, int OnlineBallots, int PaperBallots, decimal Spent, IReadOnlyList<ProjectResult> Projects,
@@ -120,6 +139,98 @@ public static class VotingApi
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/deliberation/processes/{processId}/rounds/{roundId}/receipts/{ballot.Receipt}", new ReceiptResponse(roundId, ballot.Receipt));
     }
+
+    private static async Task<Created<PaperBatchResponse>> ImportPaperBatch(Guid processId, Guid roundId, [FromForm] string? batch, IFormFile? file, ClaimsPrincipal user,
+        UnitOfWorkFactory db, CancellationToken ct)
+    {
+        if (file is { Length: > PaperBallotImport.MaxBytes })
+        {
+            throw new DomainException("file", $"At most {PaperBallotImport.MaxBytes:N0} bytes; this file has {file.Length:N0}");
+        }
+        byte[]? content = null;
+        if (file is not null)
+        {
+            using var buffer = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(buffer, ct);
+            content = buffer.ToArray();
+        }
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        user.EnsureActsFor(process.Jurisdiction);
+        // Locked like the closure, so a batch is wholly in the count or wholly refused.
+        var round = await uow.GetRoundAsync(processId, roundId, ct, forUpdate: true);
+        var imported = PaperBallotImport.Import(process, await uow.GetCalendarAsync(processId, ct), round, batch, content, uow.Now);
+        var officer = Actor.As(user, Roles.ProcessAdmin);
+        await uow.InsertPaperBatchAsync(imported, officer.Subject, ct);
+        // One entry for the batch: who imported what file, and how many ballots; never the ballots or receipts.
+        uow.Audit(officer, "ballots.paper-imported", processId, imported.Id.ToString(),
+            new { Round = roundId, Batch = imported.Name, imported.Format, Ballots = imported.Ballots.Count, imported.Sha256, File = file?.FileName });
+        await uow.CommitAsync(ct);
+        return TypedResults.Created($"/api/deliberation/processes/{processId}/rounds/{roundId}/paper-batches/{imported.Id}/receipts.csv",
+            new PaperBatchResponse(imported.Id, roundId, imported.Name, imported.Format, imported.Ballots.Count, imported.Sha256,
+                imported.Ballots.Select(b => new BatchReceipt(b.Line, b.Ballot.Receipt)).ToList()));
+    }
+
+    private static async Task<Ok<PaperBatchSummary[]>> ListPaperBatches(Guid processId, Guid roundId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        await uow.GetRoundAsync(processId, roundId, ct);
+        return TypedResults.Ok((await uow.ListPaperBatchesAsync(roundId, ct))
+            .Select(b => new PaperBatchSummary(b.Id, b.Name, Enum.Parse<PaperFileFormat>(b.Format), b.Ballots, b.Sha256, b.ImportedAt)).ToArray());
+    }
+
+    private static async Task<FileContentHttpResult> DownloadBatchReceipts(Guid processId, Guid roundId, Guid batchId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        user.EnsureActsFor(process.Jurisdiction);
+        await uow.GetRoundAsync(processId, roundId, ct);
+        var (batch, ballots) = await uow.FindPaperBatchAsync(roundId, batchId, ct) ?? throw new NotFoundException("Paper-ballot batch", batchId);
+        var csv = new StringBuilder();
+        Csv.AppendRow(csv, "line", "receipt", "projects", "points");
+        foreach (var (line, b) in ballots)
+        {
+            Csv.AppendRow(csv, line.ToString(CultureInfo.InvariantCulture), b.Receipt, string.Join(';', b.Choice.Projects), string.Join(';', b.Choice.Points));
+        }
+        return CsvFile(csv, $"receipts_{Slug(batch.Name)}.csv");
+    }
+
+    private static async Task<FileContentHttpResult> DownloadBallotsCsv(Guid processId, Guid roundId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        await ClosedRoundAsync(uow, processId, roundId, ct);
+        var csv = new StringBuilder();
+        Csv.AppendRow(csv, "receipt", "channel", "projects", "points");
+        foreach (var b in await uow.ListBallotsAsync(roundId, ct))
+        {
+            Csv.AppendRow(csv, b.Receipt, b.Channel.ToString(), string.Join(';', b.Choice.Projects), string.Join(';', b.Choice.Points));
+        }
+        return CsvFile(csv, $"Peru_{process.Jurisdiction}_{process.FiscalYear}_ballots.csv");
+    }
+
+    private static async Task<FileContentHttpResult> DownloadResultCsv(Guid processId, Guid roundId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        var round = await ClosedRoundAsync(uow, processId, roundId, ct);
+        var result = Count(process, round, await uow.ListBallotsAsync(roundId, ct));
+        var inv = CultureInfo.InvariantCulture;
+        var csv = new StringBuilder();
+        Csv.AppendRow(csv, "proposal_id", "title", "cost", "supporters", "score", "verdict", "round", "reason", "rule");
+        foreach (var p in result.Projects)
+        {
+            Csv.AppendRow(csv, p.ProposalId.ToString(), p.Title, p.Cost.ToString(inv), p.Supporters.ToString(inv), p.Score.ToString(inv), p.Verdict.ToString(),
+                p.Round?.ToString(inv) ?? "", p.Reason, result.Rule);
+        }
+        return CsvFile(csv, $"Peru_{process.Jurisdiction}_{process.FiscalYear}_result.csv");
+    }
+
+    private static FileContentHttpResult CsvFile(StringBuilder csv, string name) =>
+        TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", name);
+
+    private static string Slug(string name) =>
+        new(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
 
     private static async Task<Ok<ResultResponse>> CloseRound(Guid processId, Guid roundId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {

@@ -13,7 +13,62 @@ internal static class DeliberationSchema
         new(3, "trace context", BuildingBlockSchema.OutboxTraceContext),
         new(4, "process rules and training attendance", RulesAndTraining),
         new(5, "voting rounds and secret ballots", Voting),
+        new(6, "paper-ballot batches and the final-list vote", PaperBatchesAndFinalVote),
     ];
+
+    /// <summary>
+    /// A batch of imported paper ballots, one name per round; its ballots keep the file line they came from, so
+    /// the officer can print the receipts again (a paper ballot has no voter to protect). The final-list vote keeps
+    /// who voted apart from what, as the prioritisation vote does.
+    /// </summary>
+    private const string PaperBatchesAndFinalVote = """
+        CREATE TABLE paper_batches (
+            id          uuid PRIMARY KEY,
+            round_id    uuid        NOT NULL REFERENCES voting_rounds (id),
+            name        text        NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+            format      text        NOT NULL CHECK (format IN ('Csv', 'Pabulib')),
+            ballots     int         NOT NULL CHECK (ballots > 0),
+            sha256      text        NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+            imported_by text        NOT NULL,
+            imported_at timestamptz NOT NULL,
+            UNIQUE (round_id, name)
+        );
+        ALTER TABLE ballots
+            ADD COLUMN batch_id  uuid NULL REFERENCES paper_batches (id),
+            ADD COLUMN batch_row int  NULL CHECK (batch_row > 0),
+            ADD CONSTRAINT ballots_batch_row CHECK ((batch_id IS NULL) = (batch_row IS NULL)),
+            ADD CONSTRAINT ballots_batch_is_paper CHECK (batch_id IS NULL OR channel = 'Paper');
+        CREATE UNIQUE INDEX ballots_by_batch_row ON ballots (batch_id, batch_row) WHERE batch_id IS NOT NULL;
+
+        CREATE TABLE final_votes (
+            id         uuid PRIMARY KEY,
+            process_id uuid        NOT NULL REFERENCES processes (id),
+            list_id    uuid        NOT NULL REFERENCES prioritized_lists (id),
+            opened_at  timestamptz NOT NULL,
+            closed_at  timestamptz NULL,
+            approve    int         NULL CHECK (approve >= 0),
+            reject     int         NULL CHECK (reject >= 0),
+            abstain    int         NULL CHECK (abstain >= 0),
+            approved   boolean     NULL,
+            CHECK ((closed_at IS NULL) = (approved IS NULL) AND (approved IS NULL) = (approve IS NULL) AND (approve IS NULL) = (reject IS NULL) AND (reject IS NULL) = (abstain IS NULL)),
+            CHECK (approved IS NULL OR approved = (approve > reject))
+        );
+        -- One open vote at a time, and a list approved once.
+        CREATE UNIQUE INDEX final_votes_one_open ON final_votes (process_id) WHERE closed_at IS NULL;
+        CREATE UNIQUE INDEX final_votes_one_approved ON final_votes (process_id) WHERE approved;
+        CREATE TABLE final_voters (
+            vote_id  uuid NOT NULL REFERENCES final_votes (id),
+            agent_id uuid NOT NULL,
+            PRIMARY KEY (vote_id, agent_id)
+        );
+        CREATE TABLE final_ballots (
+            id      uuid PRIMARY KEY,
+            vote_id uuid NOT NULL REFERENCES final_votes (id),
+            receipt text NOT NULL UNIQUE CHECK (receipt ~ '^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$'),
+            choice  text NOT NULL CHECK (choice IN ('Approve', 'Reject', 'Abstain'))
+        );
+        CREATE INDEX final_ballots_by_vote ON final_ballots (vote_id);
+        """;
 
     /// <summary>
     /// Who voted and what was voted live in two tables with nothing that joins them: no shared id, no time

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.Contracts;
@@ -81,6 +82,61 @@ internal static class VotingStore
             new { b.Id, roundId, b.Receipt, channel = b.Channel.ToString(), projects = b.Choice.Projects.ToArray(), points = b.Choice.Points.ToArray() }, ct));
     }
 
+    /// <summary>
+    /// The batch, then its ballots by binary COPY: ten thousand rows in one round trip instead of ten thousand
+    /// statements. A batch name taken in the round is a conflict, before any ballot is written.
+    /// </summary>
+    public static async Task InsertPaperBatchAsync(this UnitOfWork uow, PaperBatch batch, string officer, CancellationToken ct)
+    {
+        try
+        {
+            await uow.Connection.ExecuteAsync(uow.Command(
+                """
+                INSERT INTO paper_batches (id, round_id, name, format, ballots, sha256, imported_by, imported_at)
+                VALUES (@Id, @RoundId, @Name, @format, @count, @Sha256, @officer, @now)
+                """, new { batch.Id, batch.RoundId, batch.Name, format = batch.Format.ToString(), count = batch.Ballots.Count, batch.Sha256, officer, now = uow.Now }, ct));
+        }
+        catch (PostgresException e) when (e.SqlState == UniqueViolation)
+        {
+            throw new ConflictException("batch", $"A batch named '{batch.Name}' was already imported into this round");
+        }
+        await using var copy = await uow.Connection.BeginBinaryImportAsync(
+            "COPY ballots (id, round_id, receipt, channel, projects, points, batch_id, batch_row) FROM STDIN (FORMAT BINARY)", ct);
+        var channel = BallotChannel.Paper.ToString();
+        foreach (var (line, b) in batch.Ballots)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(b.Id, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(batch.RoundId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(b.Receipt, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(channel, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(b.Choice.Projects.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(b.Choice.Points.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(batch.Id, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(line, NpgsqlDbType.Integer, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    public sealed record PaperBatchRow(Guid Id, string Name, string Format, int Ballots, string Sha256, DateTimeOffset ImportedAt);
+
+    public static async Task<IReadOnlyList<PaperBatchRow>> ListPaperBatchesAsync(this UnitOfWork uow, Guid roundId, CancellationToken ct) =>
+        (await uow.Connection.QueryAsync<(Guid Id, string Name, string Format, int Ballots, string Sha256, DateTime ImportedAt)>(uow.Command(
+            "SELECT id, name, format, ballots, sha256, imported_at FROM paper_batches WHERE round_id = @roundId ORDER BY imported_at, name", new { roundId }, ct)))
+        .Select(r => new PaperBatchRow(r.Id, r.Name, r.Format, r.Ballots, r.Sha256, Utc(r.ImportedAt))).ToList();
+
+    /// <summary>A batch's ballots in the order of its file, with the line each came from.</summary>
+    public static async Task<(PaperBatchRow Batch, IReadOnlyList<ImportedBallot> Ballots)?> FindPaperBatchAsync(this UnitOfWork uow, Guid roundId, Guid batchId, CancellationToken ct)
+    {
+        if ((await uow.ListPaperBatchesAsync(roundId, ct)).FirstOrDefault(b => b.Id == batchId) is not { } batch)
+        {
+            return null;
+        }
+        var rows = await uow.Connection.QueryAsync<BallotRow>(uow.Command(
+            "SELECT id, receipt, channel, projects, points, batch_row AS Line FROM ballots WHERE batch_id = @batchId ORDER BY batch_row", new { batchId }, ct));
+        return (batch, rows.Select(r => new ImportedBallot(r.Line, r.ToDomain())).ToList());
+    }
+
     public static Task CloseRoundAsync(this UnitOfWork uow, VotingRound r, CancellationToken ct) =>
         uow.Connection.ExecuteAsync(uow.Command("UPDATE voting_rounds SET closed_at = @ClosedAt WHERE id = @Id", new { r.Id, r.ClosedAt }, ct));
 
@@ -111,6 +167,7 @@ internal static class VotingStore
         public string Channel { get; init; } = "";
         public Guid[] Projects { get; init; } = [];
         public int[] Points { get; init; } = [];
+        public int Line { get; init; }
 
         public CastBallot ToDomain() => new(Id, Receipt, new BallotChoice(Projects, Points), Enum.Parse<BallotChannel>(Channel));
     }
