@@ -102,7 +102,7 @@ public sealed class ProposalVersionTests(SystemFixture system)
         Assert.Equal([(1, 400_000m, "Observed", (decimal?)null), (2, 450_000m, "ViableAtAdjustedCost", 520_000m)],
             versions.Select(v => (v.Version, v.Cost, v.Assessment!.Recommendation, v.Assessment.AdjustedCost)));
         Assert.Equal(observation, versions[0].Assessment!.Reasons);
-        Assert.Equal("Proyecto priorizado en el taller de diagnóstico", versions[0].Description);
+        Assert.Equal("Propuesta del taller de diagnóstico", versions[0].Description);
         var listed = (await Public.GetFromJsonAsync<List<ListedProposalDto>>($"{processPath}/proposals", Ct))!.Single(p => p.Id == water.Id);
         Assert.Equal((450_000m, (decimal?)520_000m, (decimal?)520_000m, "ViableAtAdjustedCost", 2), (listed.Cost, listed.AdjustedCost, listed.EffectiveCost, listed.Recommendation, listed.Version));
 
