@@ -16,6 +16,7 @@ builder.AddEventBus("technical-assessment", bus =>
     bus.AddConsumer<ProcessOpenedStageCopy>();
     bus.AddConsumer<StageAdvancedStageCopy>();
     bus.AddConsumer<ProposalSubmittedHandler>();
+    bus.AddConsumer<ProposalRevisedHandler>();
 });
 
 var app = builder.Build();

@@ -4,6 +4,7 @@ using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 using PBServices.Deliberation.Domain;
 using PBServices.Deliberation.Infrastructure;
 
@@ -20,7 +21,25 @@ public static class ProposalsApi
             .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, the stage that takes proposals.");
         api.MapGet("/processes/{processId:guid}/proposals", ListProposals)
             .AllowAnonymous()
-            .WithSummary("List a process's proposals with their assessment status and score");
+            .WithSummary("List a process's proposals at their current version, with their assessment status, score and the cost prioritisation uses");
+        api.MapGet("/processes/{processId:guid}/proposals/{proposalId:guid}", GetProposal)
+            .AllowAnonymous()
+            .WithSummary("Get a proposal at its current version, with the technical team's verdict on that version: recommendation, adjusted cost and reasons");
+        api.MapGet("/processes/{processId:guid}/proposals/{proposalId:guid}/versions", ListVersions)
+            .AllowAnonymous()
+            .WithSummary("Every version of a proposal, oldest first, each with the technical team's verdict on it once given");
+        api.MapPut("/processes/{processId:guid}/proposals/{proposalId:guid}", ReplaceProposal).RequireAuthorization(Roles.Agent)
+            .WithSummary("As its proposer, replace a proposal with a new version (every field): an edit while it waits for assessment, a revision after it was observed")
+            .Refuses(StatusCodes.Status403Forbidden, "The agent is not the proposer, or no longer accredited.")
+            .Refuses(StatusCodes.Status409Conflict, "The proposal is assessed (viable or not) or withdrawn, the vote has opened, or the process is not in Concertation.");
+        api.MapPatch("/processes/{processId:guid}/proposals/{proposalId:guid}", PatchProposal).RequireAuthorization(Roles.Agent)
+            .WithSummary("As its proposer, change some fields of a proposal (the others stay): a new version, as with PUT")
+            .Refuses(StatusCodes.Status403Forbidden, "The agent is not the proposer, or no longer accredited.")
+            .Refuses(StatusCodes.Status409Conflict, "The proposal is assessed (viable or not) or withdrawn, the vote has opened, or the process is not in Concertation.");
+        api.MapPost("/processes/{processId:guid}/proposals/{proposalId:guid}/withdrawal", WithdrawProposal).RequireAuthorization(Roles.Agent)
+            .WithSummary("As its proposer, withdraw a proposal with a reason; it stays listed as withdrawn and never enters a vote or a list")
+            .Refuses(StatusCodes.Status403Forbidden, "The agent is not the proposer.")
+            .Refuses(StatusCodes.Status409Conflict, "The proposal is already withdrawn, the vote has opened, or the process is not in Concertation.");
         api.MapPost("/processes/{processId:guid}/prioritized-list", Prioritize).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Prioritise within the budget ceiling and send the list to coordination: the result of the agents' vote where they voted, else the technical scores, greedily")
             .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, proposals still wait for the technical assessment, none is viable, or the process already has a prioritised list.");
@@ -31,7 +50,17 @@ public static class ProposalsApi
     }
 
     public sealed record SubmitProposalRequest(string? Title, string? Description, decimal Cost, string? Location, int Beneficiaries, string? PlanObjective);
-    public sealed record ProposalResponse(Guid Id, Guid ProcessId, string Title, decimal Cost, string Status, decimal? Score);
+    public sealed record ProposalChangeRequest(string? Title, string? Description, decimal? Cost, string? Location, int? Beneficiaries, string? PlanObjective);
+    public sealed record WithdrawalRequest(string? Reason);
+    /// <summary><paramref name="Cost"/> is the proposer's; <paramref name="EffectiveCost"/> the one the vote and the list use (the adjusted cost where the technical team set one).</summary>
+    public sealed record ProposalResponse(Guid Id, Guid ProcessId, string Title, decimal Cost, string Status, decimal? Score, int Version = 1,
+        AssessmentRecommendation? Recommendation = null, decimal? AdjustedCost = null, decimal? EffectiveCost = null);
+    public sealed record AssessmentSummary(int Version, AssessmentRecommendation Recommendation, decimal Score, decimal? AdjustedCost, string Reasons);
+    public sealed record ProposalDetailResponse(Guid Id, Guid ProcessId, int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries,
+        string PlanObjective, string Status, decimal EffectiveCost, AssessmentSummary? Assessment, string? WithdrawalReason);
+    public sealed record VersionAssessmentResponse(AssessmentRecommendation Recommendation, decimal Score, decimal? AdjustedCost, string Reasons, DateTimeOffset AssessedAt);
+    public sealed record ProposalVersionResponse(int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries, string PlanObjective,
+        DateTimeOffset CreatedAt, VersionAssessmentResponse? Assessment);
     public sealed record PrioritizedListResponse(Guid ListId, Guid ProcessId, string Rule, decimal BudgetCeiling, decimal TotalCost, IReadOnlyList<ListedProject> Projects);
 
     private static async Task<Created<ProposalResponse>> SubmitProposal(Guid processId, SubmitProposalRequest r, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
@@ -48,15 +77,75 @@ public static class ProposalsApi
             new { proposal.Title, proposal.Description, proposal.Cost, proposal.Location, proposal.Beneficiaries, proposal.PlanObjective });
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/deliberation/processes/{processId}/proposals/{proposal.Id}",
-            new ProposalResponse(proposal.Id, processId, proposal.Title, proposal.Cost, proposal.Status.ToString(), null));
+            new ProposalResponse(proposal.Id, processId, proposal.Title, proposal.Cost, proposal.Status.ToString(), null, proposal.Version, EffectiveCost: proposal.EffectiveCost));
     }
+
+    private static async Task<Ok<ProposalDetailResponse>> GetProposal(Guid processId, Guid proposalId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        return TypedResults.Ok(ToDetail(await uow.GetProposalAsync(processId, proposalId, ct)));
+    }
+
+    private static async Task<Ok<ProposalVersionResponse[]>> ListVersions(Guid processId, Guid proposalId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        await uow.GetProposalAsync(processId, proposalId, ct);
+        var versions = await uow.GetVersionsAsync(proposalId, ct);
+        return TypedResults.Ok(versions.Select(v => new ProposalVersionResponse(v.Version, v.Content.Title, v.Content.Description, v.Content.Cost, v.Content.Location,
+            v.Content.Beneficiaries, v.Content.PlanObjective, v.CreatedAt,
+            v.Assessment is { } a ? new VersionAssessmentResponse(a.Recommendation, a.Score, a.AdjustedCost, a.Reasons, a.AssessedAt) : null)).ToArray());
+    }
+
+    private static Task<Ok<ProposalDetailResponse>> ReplaceProposal(Guid processId, Guid proposalId, ProposalChangeRequest r, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct) =>
+        ChangeAsync(processId, proposalId, r, replace: true, user, db, ct);
+
+    private static Task<Ok<ProposalDetailResponse>> PatchProposal(Guid processId, Guid proposalId, ProposalChangeRequest r, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct) =>
+        ChangeAsync(processId, proposalId, r, replace: false, user, db, ct);
+
+    private static async Task<Ok<ProposalDetailResponse>> ChangeAsync(Guid processId, Guid proposalId, ProposalChangeRequest r, bool replace, ClaimsPrincipal user,
+        UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        user.EnsureActsFor(process.Jurisdiction);
+        var proposal = await uow.GetProposalAsync(processId, proposalId, ct, forUpdate: true);
+        var agentId = user.SubjectId();
+        var revision = proposal.Status == ProposalStatus.Observed;
+        var revised = proposal.Revise(process, await uow.FindAccreditedAgentAsync(agentId, ct), agentId, await uow.VoteBegunAsync(processId, ct),
+            new ProposalChange(r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective), replace);
+        await uow.UpdateProposalAsync(proposal, ct);
+        await uow.InsertVersionAsync(proposal, ct);
+        uow.Publish(revised);
+        uow.Audit(Actor.As(user, Roles.Agent), revision ? "proposal.revised" : "proposal.edited", processId, proposal.Id.ToString(),
+            new { proposal.Version, proposal.Title, proposal.Description, proposal.Cost, proposal.Location, proposal.Beneficiaries, proposal.PlanObjective });
+        await uow.CommitAsync(ct);
+        return TypedResults.Ok(ToDetail(proposal));
+    }
+
+    private static async Task<Ok<ProposalDetailResponse>> WithdrawProposal(Guid processId, Guid proposalId, WithdrawalRequest r, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var process = await uow.GetProcessAsync(processId, ct);
+        user.EnsureActsFor(process.Jurisdiction);
+        var proposal = await uow.GetProposalAsync(processId, proposalId, ct, forUpdate: true);
+        proposal.Withdraw(process, user.SubjectId(), await uow.VoteBegunAsync(processId, ct), r.Reason);
+        await uow.UpdateProposalAsync(proposal, ct);
+        uow.Audit(Actor.As(user, Roles.Agent), "proposal.withdrawn", processId, proposal.Id.ToString(), new { proposal.Version, Status = proposal.Status.ToString() }, proposal.WithdrawalReason);
+        await uow.CommitAsync(ct);
+        return TypedResults.Ok(ToDetail(proposal));
+    }
+
+    private static ProposalDetailResponse ToDetail(Proposal p) =>
+        new(p.Id, p.ProcessId, p.Version, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, p.Status.ToString(), p.EffectiveCost,
+            p.Recommendation is { } rec ? new AssessmentSummary(p.Version, rec, p.Score ?? 0m, p.AdjustedCost, p.AssessmentReasons ?? "") : null, p.WithdrawalReason);
 
     private static async Task<Ok<ProposalResponse[]>> ListProposals(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         await uow.GetProcessAsync(processId, ct);
         var proposals = await uow.GetProposalsAsync(processId, ct);
-        return TypedResults.Ok(proposals.Select(p => new ProposalResponse(p.Id, processId, p.Title, p.Cost, p.Status.ToString(), p.Score)).ToArray());
+        return TypedResults.Ok(proposals.Select(p => new ProposalResponse(p.Id, processId, p.Title, p.Cost, p.Status.ToString(), p.Score, p.Version, p.Recommendation,
+            p.AdjustedCost, p.EffectiveCost)).ToArray());
     }
 
     private static async Task<Created<PrioritizedListResponse>> Prioritize(Guid processId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
@@ -67,7 +156,7 @@ public static class ProposalsApi
         // Where the agents voted, their ballots decide; otherwise the technical team's scores, greedily.
         var round = await uow.FindRoundOfProcessAsync(processId, ct);
         var (list, prioritized) = round is null
-            ? PrioritizedList.Prioritize(process, await uow.GetProposalsAsync(processId, ct), uow.Now)
+            ? PrioritizedList.Prioritize(process, await uow.GetProposalsAsync(processId, ct, forShare: true), uow.Now)
             : PrioritizedList.FromVote(process, round, RoundElection.Count(process, round, await uow.ListBallotsAsync(round.Id, ct)).Outcome, uow.Now);
         await uow.InsertPrioritizedListAsync(list, ct);
         uow.Publish(prioritized);

@@ -85,7 +85,7 @@ public static class VotingApi
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         user.EnsureActsFor(process.Jurisdiction);
-        var round = VotingRound.Open(process, await uow.GetCalendarAsync(processId, ct), await uow.GetProposalsAsync(processId, ct),
+        var round = VotingRound.Open(process, await uow.GetCalendarAsync(processId, ct), await uow.GetProposalsAsync(processId, ct, forShare: true),
             request.BudgetLimit, request.MaxProjects, request.Points, uow.Now);
         await uow.InsertRoundAsync(round, ct);
         uow.Audit(Actor.As(user, Roles.ProcessAdmin), "round.opened", processId, round.Id.ToString(),

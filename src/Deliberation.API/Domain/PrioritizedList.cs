@@ -31,14 +31,15 @@ public sealed class PrioritizedList
         {
             throw new ConflictException("processId", $"{pending} proposal(s) still wait for the technical assessment");
         }
+        // Viable at their own cost or at the technical team's adjusted one: the list funds the cost that will be spent.
         var viable = proposals.Where(p => p.Status == ProposalStatus.Viable).ToDictionary(p => p.Id.ToString());
         if (viable.Count == 0)
         {
             throw new ConflictException("processId", "No viable proposal to prioritise");
         }
         var selected = ScoredAllocation.Greedy(process.BudgetCeiling,
-            viable.Values.Select(p => new ScoredProject(p.Id.ToString(), p.Cost, p.Score ?? 0m)));
-        var items = selected.Select(id => viable[id]).Select((p, i) => new ListedProject(p.Id, p.Title, p.Cost, p.Score ?? 0m, i + 1)).ToList();
+            viable.Values.Select(p => new ScoredProject(p.Id.ToString(), p.EffectiveCost, p.Score ?? 0m)));
+        var items = selected.Select(id => viable[id]).Select((p, i) => new ListedProject(p.Id, p.Title, p.EffectiveCost, p.Score ?? 0m, i + 1)).ToList();
         return Listed(process, GreedyRule, items, now);
     }
 

@@ -53,7 +53,7 @@ public sealed class VotingRound
         {
             throw new ConflictException("processId", $"{pending} proposal(s) still wait for the technical assessment; the ballot lists every viable one");
         }
-        var viable = proposals.Where(p => p.Status == ProposalStatus.Viable).Select(p => new RoundProject(p.Id, p.Title, p.Cost)).ToList();
+        var viable = proposals.Where(p => p.Status == ProposalStatus.Viable).Select(p => new RoundProject(p.Id, p.Title, p.EffectiveCost)).ToList();
         if (viable.Count == 0)
         {
             throw new ConflictException("processId", "No viable proposal to vote on");

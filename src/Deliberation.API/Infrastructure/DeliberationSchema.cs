@@ -14,6 +14,7 @@ internal static class DeliberationSchema
         new(4, "process rules and training attendance", RulesAndTraining),
         new(5, "voting rounds and secret ballots", Voting),
         new(6, "paper-ballot batches and the final-list vote", PaperBatchesAndFinalVote),
+        new(7, "proposal versions and the four assessment verdicts", ProposalVersions),
     ];
 
     /// <summary>
@@ -68,6 +69,59 @@ internal static class DeliberationSchema
             choice  text NOT NULL CHECK (choice IN ('Approve', 'Reject', 'Abstain'))
         );
         CREATE INDEX final_ballots_by_vote ON final_ballots (vote_id);
+        """;
+
+    /// <summary>
+    /// Every version of a proposal, the first one included, each with the technical team's verdict on it once
+    /// given; the proposals row holds the current version and its verdict, which the vote and the list read.
+    /// </summary>
+    private const string ProposalVersions = """
+        CREATE TABLE proposal_versions (
+            proposal_id    uuid          NOT NULL REFERENCES proposals (id),
+            version        int           NOT NULL CHECK (version > 0),
+            title          text          NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+            description    text          NOT NULL CHECK (length(description) BETWEEN 1 AND 4000),
+            cost           numeric(16,2) NOT NULL CHECK (cost > 0),
+            location       text          NOT NULL CHECK (length(location) BETWEEN 1 AND 200),
+            beneficiaries  int           NOT NULL CHECK (beneficiaries > 0),
+            plan_objective text          NOT NULL CHECK (length(plan_objective) BETWEEN 1 AND 200),
+            created_at     timestamptz   NOT NULL,
+            recommendation text          NULL CHECK (recommendation IN ('Viable', 'ViableAtAdjustedCost', 'Observed', 'NotViable')),
+            score          numeric(6,2)  NULL CHECK (score BETWEEN 0 AND 100),
+            adjusted_cost  numeric(16,2) NULL CHECK (adjusted_cost > 0),
+            assessment_reasons text      NULL,
+            assessed_at    timestamptz   NULL,
+            PRIMARY KEY (proposal_id, version),
+            CHECK ((recommendation IS NULL) = (assessed_at IS NULL) AND (recommendation IS NULL) = (assessment_reasons IS NULL)),
+            CHECK ((recommendation IS NOT DISTINCT FROM 'ViableAtAdjustedCost') = (adjusted_cost IS NOT NULL))
+        );
+        -- Proposals submitted before versions existed are their version 1, with the verdict they had.
+        INSERT INTO proposal_versions (proposal_id, version, title, description, cost, location, beneficiaries, plan_objective, created_at,
+                                       recommendation, score, assessment_reasons, assessed_at)
+        SELECT id, 1, title, description, cost, location, beneficiaries, plan_objective, submitted_at,
+               CASE status WHEN 'Submitted' THEN NULL ELSE status END, CASE status WHEN 'Submitted' THEN NULL ELSE score END,
+               CASE status WHEN 'Submitted' THEN NULL ELSE coalesce(assessment_reasons, '') END, CASE status WHEN 'Submitted' THEN NULL ELSE submitted_at END
+        FROM proposals;
+
+        ALTER TABLE proposals
+            ADD COLUMN version int NOT NULL DEFAULT 1,
+            ADD COLUMN recommendation text NULL,
+            ADD COLUMN adjusted_cost numeric(16,2) NULL CHECK (adjusted_cost > 0),
+            ADD COLUMN withdrawal_reason text NULL;
+        UPDATE proposals SET recommendation = status WHERE status IN ('Viable', 'NotViable');
+        ALTER TABLE proposals
+            ADD CONSTRAINT proposals_status CHECK (status IN ('Submitted', 'Viable', 'NotViable', 'Observed', 'Withdrawn')),
+            -- The status follows the verdict on the current version: only a viable one puts a proposal to the vote and the list.
+            ADD CONSTRAINT proposals_verdict CHECK (CASE status
+                WHEN 'Submitted' THEN recommendation IS NULL
+                WHEN 'Viable' THEN recommendation IN ('Viable', 'ViableAtAdjustedCost')
+                WHEN 'NotViable' THEN recommendation = 'NotViable'
+                WHEN 'Observed' THEN recommendation = 'Observed'
+                ELSE recommendation IS NULL OR recommendation IN ('Viable', 'ViableAtAdjustedCost', 'Observed', 'NotViable') END),
+            ADD CONSTRAINT proposals_adjusted_cost CHECK ((recommendation IS NOT DISTINCT FROM 'ViableAtAdjustedCost') = (adjusted_cost IS NOT NULL)),
+            ADD CONSTRAINT proposals_withdrawal CHECK ((status = 'Withdrawn') = (withdrawal_reason IS NOT NULL)),
+            -- The current version is always one of the kept versions (checked at commit: both rows are written in one transaction).
+            ADD CONSTRAINT proposals_current_version FOREIGN KEY (id, version) REFERENCES proposal_versions (proposal_id, version) DEFERRABLE INITIALLY DEFERRED;
         """;
 
     /// <summary>

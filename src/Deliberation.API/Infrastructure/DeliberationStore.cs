@@ -64,30 +64,100 @@ internal static class DeliberationStore
     public static Task RevokeAgentAsync(this UnitOfWork uow, Guid agentId, CancellationToken ct) =>
         uow.Connection.ExecuteAsync(uow.Command("UPDATE accredited_agents SET revoked = true WHERE agent_id = @agentId", new { agentId }, ct));
 
-    /// <summary>Records the technical team's verdict; false when the proposal is unknown here.</summary>
-    public static async Task<bool> RecordAssessmentAsync(this UnitOfWork uow, AssessmentOutcome a, CancellationToken ct) =>
-        await uow.Connection.ExecuteAsync(uow.Command(
-            "UPDATE proposals SET status = @status, score = @Score, assessment_reasons = @Reasons WHERE id = @ProposalId",
-            new { status = a.Status.ToString(), a.Score, a.Reasons, a.ProposalId }, ct)) == 1;
-
     public static Task<AgentCopy?> FindAccreditedAgentAsync(this UnitOfWork uow, Guid agentId, CancellationToken ct) =>
         uow.Connection.QuerySingleOrDefaultAsync<AgentCopy?>(uow.Command(
             "SELECT agent_id AS AgentId, process_id AS ProcessId, full_name AS FullName FROM accredited_agents WHERE agent_id = @agentId AND NOT revoked",
             new { agentId }, ct));
 
-    public static Task InsertProposalAsync(this UnitOfWork uow, Proposal p, CancellationToken ct) =>
+    public static async Task InsertProposalAsync(this UnitOfWork uow, Proposal p, CancellationToken ct)
+    {
+        await uow.Connection.ExecuteAsync(uow.Command(
+            """
+            INSERT INTO proposals (id, process_id, agent_id, title, description, cost, location, beneficiaries, plan_objective, status, submitted_at, version)
+            VALUES (@Id, @ProcessId, @AgentId, @Title, @Description, @Cost, @Location, @Beneficiaries, @PlanObjective, @Status, @now, @Version)
+            """,
+            new { p.Id, p.ProcessId, p.AgentId, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, Status = p.Status.ToString(), now = uow.Now, p.Version }, ct));
+        await uow.InsertVersionAsync(p, ct);
+    }
+
+    /// <summary>Keeps the proposal's current version among its versions; a version, once written, never changes but for its verdict.</summary>
+    public static Task InsertVersionAsync(this UnitOfWork uow, Proposal p, CancellationToken ct) =>
         uow.Connection.ExecuteAsync(uow.Command(
             """
-            INSERT INTO proposals (id, process_id, agent_id, title, description, cost, location, beneficiaries, plan_objective, status, submitted_at)
-            VALUES (@Id, @ProcessId, @AgentId, @Title, @Description, @Cost, @Location, @Beneficiaries, @PlanObjective, @Status, @now)
+            INSERT INTO proposal_versions (proposal_id, version, title, description, cost, location, beneficiaries, plan_objective, created_at)
+            VALUES (@Id, @Version, @Title, @Description, @Cost, @Location, @Beneficiaries, @PlanObjective, @now)
             """,
-            new { p.Id, p.ProcessId, p.AgentId, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, Status = p.Status.ToString(), now = uow.Now }, ct));
+            new { p.Id, p.Version, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, now = uow.Now }, ct));
 
-    public static async Task<IReadOnlyList<AssessedProposal>> GetProposalsAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
+    /// <summary>The proposal's current state; locked for the change the caller is about to make when <paramref name="forUpdate"/>.</summary>
+    public static async Task<Proposal?> FindProposalAsync(this UnitOfWork uow, Guid proposalId, CancellationToken ct, bool forUpdate = false)
     {
-        var rows = await uow.Connection.QueryAsync<(Guid Id, string Title, decimal Cost, string Status, decimal? Score)>(uow.Command(
-            "SELECT id, title, cost, status, score FROM proposals WHERE process_id = @processId ORDER BY submitted_at, id", new { processId }, ct));
-        return rows.Select(r => new AssessedProposal(r.Id, r.Title, r.Cost, Enum.Parse<ProposalStatus>(r.Status), r.Score)).ToList();
+        var row = await uow.Connection.QuerySingleOrDefaultAsync<ProposalRow>(uow.Command(
+            $"""
+            SELECT id, process_id AS ProcessId, agent_id AS AgentId, version, title, description, cost, location, beneficiaries, plan_objective AS PlanObjective,
+                   status, score, recommendation, adjusted_cost AS AdjustedCost, assessment_reasons AS AssessmentReasons, withdrawal_reason AS WithdrawalReason
+            FROM proposals WHERE id = @proposalId {(forUpdate ? "FOR UPDATE" : "")}
+            """, new { proposalId }, ct));
+        return row?.ToDomain();
+    }
+
+    public static async Task<Proposal> GetProposalAsync(this UnitOfWork uow, Guid processId, Guid proposalId, CancellationToken ct, bool forUpdate = false) =>
+        await uow.FindProposalAsync(proposalId, ct, forUpdate) is { } p && p.ProcessId == processId ? p : throw new NotFoundException("Proposal", proposalId);
+
+    /// <summary>Writes the proposal's current version, status and verdict.</summary>
+    public static Task UpdateProposalAsync(this UnitOfWork uow, Proposal p, CancellationToken ct) =>
+        uow.Connection.ExecuteAsync(uow.Command(
+            """
+            UPDATE proposals SET version = @Version, title = @Title, description = @Description, cost = @Cost, location = @Location, beneficiaries = @Beneficiaries,
+                plan_objective = @PlanObjective, status = @status, score = @Score, recommendation = @recommendation, adjusted_cost = @AdjustedCost,
+                assessment_reasons = @AssessmentReasons, withdrawal_reason = @WithdrawalReason
+            WHERE id = @Id
+            """,
+            new
+            {
+                p.Id, p.Version, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, status = p.Status.ToString(), p.Score,
+                recommendation = p.Recommendation?.ToString(), p.AdjustedCost, p.AssessmentReasons, p.WithdrawalReason,
+            }, ct));
+
+    /// <summary>The verdict on the version it assessed, kept with that version.</summary>
+    public static Task RecordVersionAssessmentAsync(this UnitOfWork uow, AssessmentOutcome a, CancellationToken ct) =>
+        uow.Connection.ExecuteAsync(uow.Command(
+            """
+            UPDATE proposal_versions SET recommendation = @recommendation, score = @Score, adjusted_cost = @AdjustedCost, assessment_reasons = @Reasons, assessed_at = @now
+            WHERE proposal_id = @ProposalId AND version = @Version
+            """, new { recommendation = a.Recommendation.ToString(), a.Score, a.AdjustedCost, a.Reasons, now = uow.Now, a.ProposalId, a.Version }, ct));
+
+    public static async Task<IReadOnlyList<ProposalVersion>> GetVersionsAsync(this UnitOfWork uow, Guid proposalId, CancellationToken ct)
+    {
+        var rows = await uow.Connection.QueryAsync<VersionRow>(uow.Command(
+            """
+            SELECT version, title, description, cost, location, beneficiaries, plan_objective AS PlanObjective, created_at AS CreatedAt,
+                   recommendation, score, adjusted_cost AS AdjustedCost, assessment_reasons AS AssessmentReasons, assessed_at AS AssessedAt
+            FROM proposal_versions WHERE proposal_id = @proposalId ORDER BY version
+            """, new { proposalId }, ct));
+        return rows.Select(r => new ProposalVersion(r.Version, new ProposalContent(r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective), Utc(r.CreatedAt),
+            r.Recommendation is { } rec ? new VersionAssessment(Enum.Parse<AssessmentRecommendation>(rec), r.Score ?? 0m, r.AdjustedCost, r.AssessmentReasons ?? "", Utc(r.AssessedAt!.Value)) : null)).ToList();
+    }
+
+    /// <summary>Once the agents' vote opens or the list is prioritised, the proposals it took stay as they were.</summary>
+    public static Task<bool> VoteBegunAsync(this UnitOfWork uow, Guid processId, CancellationToken ct) =>
+        uow.Connection.ExecuteScalarAsync<bool>(uow.Command(
+            "SELECT EXISTS (SELECT 1 FROM voting_rounds WHERE process_id = @processId) OR EXISTS (SELECT 1 FROM prioritized_lists WHERE process_id = @processId)",
+            new { processId }, ct));
+
+    /// <summary>
+    /// The process's proposals at their current version. <paramref name="forShare"/> locks them while a vote opens or a list
+    /// is made, so a proposer's change either commits first (and is seen) or waits until the vote has taken them.
+    /// </summary>
+    public static async Task<IReadOnlyList<AssessedProposal>> GetProposalsAsync(this UnitOfWork uow, Guid processId, CancellationToken ct, bool forShare = false)
+    {
+        var rows = await uow.Connection.QueryAsync<ListedRow>(uow.Command(
+            $"""
+            SELECT id, title, cost, status, score, adjusted_cost AS AdjustedCost, version, recommendation
+            FROM proposals WHERE process_id = @processId ORDER BY submitted_at, id {(forShare ? "FOR SHARE" : "")}
+            """, new { processId }, ct));
+        return rows.Select(r => new AssessedProposal(r.Id, r.Title, r.Cost, Enum.Parse<ProposalStatus>(r.Status), r.Score, r.AdjustedCost, r.Version,
+            r.Recommendation is { } rec ? Enum.Parse<AssessmentRecommendation>(rec) : null)).ToList();
     }
 
     public static async Task InsertPrioritizedListAsync(this UnitOfWork uow, PrioritizedList list, CancellationToken ct)
@@ -126,4 +196,18 @@ internal static class DeliberationStore
             """, new { id = h.Id }, ct));
         return (h.Id, h.Rule, h.Ceiling, h.Total, items.ToList());
     }
+
+    private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc), TimeSpan.Zero);
+
+    private sealed record ProposalRow(Guid Id, Guid ProcessId, Guid AgentId, int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries,
+        string PlanObjective, string Status, decimal? Score, string? Recommendation, decimal? AdjustedCost, string? AssessmentReasons, string? WithdrawalReason)
+    {
+        public Proposal ToDomain() => Proposal.Restore(Id, ProcessId, AgentId, Version, new ProposalContent(Title, Description, Cost, Location, Beneficiaries, PlanObjective),
+            Enum.Parse<ProposalStatus>(Status), Score, Recommendation is { } r ? Enum.Parse<AssessmentRecommendation>(r) : null, AdjustedCost, AssessmentReasons, WithdrawalReason);
+    }
+
+    private sealed record ListedRow(Guid Id, string Title, decimal Cost, string Status, decimal? Score, decimal? AdjustedCost, int Version, string? Recommendation);
+
+    private sealed record VersionRow(int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries, string PlanObjective, DateTime CreatedAt,
+        string? Recommendation, decimal? Score, decimal? AdjustedCost, string? AssessmentReasons, DateTime? AssessedAt);
 }

@@ -4,6 +4,7 @@ using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Security;
 using PBServices.BuildingBlocks.Processes;
+using PBServices.Contracts.IntegrationEvents;
 using PBServices.TechnicalAssessment.Infrastructure;
 using DomainAssessment = PBServices.TechnicalAssessment.Domain.TechnicalAssessment;
 
@@ -23,13 +24,18 @@ public static class AssessmentsApi
             .AllowAnonymous()
             .WithSummary("Get the technical assessment of a proposal: its status and, once done, the verdict, score and reasons");
         api.MapPost("/proposals/{proposalId:guid}/recommendation", Recommend)
-            .WithSummary("Record the technical team's recommendation on a proposal: viable or not, a score and the reasons")
-            .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, or the proposal has already been assessed.");
+            .WithSummary("Record the technical team's recommendation on a proposal's newest version: viable, viable at an adjusted cost, observed (back to the proposer) or not viable, with a score and the reasons")
+            .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, the proposal has already been assessed, or the version named is not the newest.");
         return app;
     }
 
-    public sealed record RecommendationRequest(bool Viable, decimal Score, string? Reasons);
-    public sealed record AssessmentResponse(Guid AssessmentId, Guid ProposalId, Guid ProcessId, string Title, decimal Cost, string Status, bool? Viable, decimal? Score, string? Reasons);
+    /// <summary>
+    /// <paramref name="Recommendation"/> is the verdict; without it <paramref name="Viable"/> says Viable or NotViable. <paramref name="Version"/>, when given,
+    /// is the version the assessor read: refused if the proposer has revised it since.
+    /// </summary>
+    public sealed record RecommendationRequest(bool? Viable, decimal Score, string? Reasons, AssessmentRecommendation? Recommendation = null, decimal? AdjustedCost = null, int? Version = null);
+    public sealed record AssessmentResponse(Guid AssessmentId, Guid ProposalId, Guid ProcessId, string Title, decimal Cost, string Status, bool? Viable, decimal? Score, string? Reasons,
+        int Version, AssessmentRecommendation? Recommendation, decimal? AdjustedCost);
 
     private static async Task<Ok<AssessmentResponse[]>> GetQueue(Guid? processId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
@@ -50,14 +56,15 @@ public static class AssessmentsApi
         var a = await uow.GetByProposalAsync(proposalId, ct, forUpdate: true);
         user.EnsureActsFor(a.Jurisdiction);
         var process = await uow.GetProcessStageAsync(a.ProcessId, ct);
-        var completed = a.Recommend(process, r.Viable, r.Score, r.Reasons, user.Identity?.Name ?? "unknown");
+        var completed = a.Recommend(process, r.Viable, r.Score, r.Reasons, user.Identity?.Name ?? "unknown", r.Recommendation, r.AdjustedCost, r.Version);
         await uow.CompleteAsync(a, ct);
         uow.Publish(completed);
-        uow.Audit(Actor.As(user, Roles.TechnicalTeam), "assessment.completed", a.ProcessId, a.ProposalId.ToString(), new { a.Viable, a.Score }, a.Reasons);
+        uow.Audit(Actor.As(user, Roles.TechnicalTeam), "assessment.completed", a.ProcessId, a.ProposalId.ToString(),
+            new { a.Version, Recommendation = a.Recommendation?.ToString(), a.Viable, a.Score, a.AdjustedCost }, a.Reasons);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(a));
     }
 
     private static AssessmentResponse ToResponse(DomainAssessment a) =>
-        new(a.Id, a.ProposalId, a.ProcessId, a.Title, a.Cost, a.Status.ToString(), a.Viable, a.Score, a.Reasons);
+        new(a.Id, a.ProposalId, a.ProcessId, a.Title, a.Cost, a.Status.ToString(), a.Viable, a.Score, a.Reasons, a.Version, a.Recommendation, a.AdjustedCost);
 }

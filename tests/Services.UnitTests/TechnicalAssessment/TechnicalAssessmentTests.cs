@@ -128,4 +128,62 @@ public sealed class TechnicalAssessmentTests
         Assert.Contains($"the process is in {stage}", e.Message);
         Assert.Equal(AssessmentStatus.Pending, assessment.Status);
     }
+
+    [Fact]
+    public void Viable_at_an_adjusted_cost_carries_the_cost_and_the_version_assessed()
+    {
+        var assessment = Queued();
+
+        var completed = assessment.Recommend(InConcertation, null, 75m, "El expediente subestima el drenaje", "ing.torres",
+            AssessmentRecommendation.ViableAtAdjustedCost, adjustedCost: 215_000m);
+
+        Assert.Equal((true, AssessmentRecommendation.ViableAtAdjustedCost, 215_000m, 1), (completed.Viable, completed.Recommendation, completed.AdjustedCost, completed.Version));
+        Assert.Equal((AssessmentStatus.Completed, (decimal?)215_000m), (assessment.Status, assessment.AdjustedCost));
+    }
+
+    [Theory]
+    [InlineData(AssessmentRecommendation.ViableAtAdjustedCost, null)]
+    [InlineData(AssessmentRecommendation.ViableAtAdjustedCost, "0")]
+    [InlineData(AssessmentRecommendation.ViableAtAdjustedCost, "180000")]
+    [InlineData(AssessmentRecommendation.ViableAtAdjustedCost, "1000.001")]
+    [InlineData(AssessmentRecommendation.Viable, "200000")]
+    [InlineData(AssessmentRecommendation.Observed, "200000")]
+    public void An_adjusted_cost_is_a_new_positive_amount_and_only_with_viable_at_adjusted_cost(AssessmentRecommendation recommendation, string? adjustedCost)
+    {
+        var assessment = Queued();
+        var score = recommendation == AssessmentRecommendation.Observed ? 0m : 70m;
+
+        var e = Assert.Throws<DomainException>(() => assessment.Recommend(InConcertation, null, score, "Razones", "ing.torres", recommendation,
+            adjustedCost is null ? null : decimal.Parse(adjustedCost, CultureInfo.InvariantCulture)));
+
+        Assert.Equal("adjustedCost", e.Field);
+        Assert.Equal(AssessmentStatus.Pending, assessment.Status);
+    }
+
+    [Fact]
+    public void An_observation_needs_reasons_is_not_viable_and_is_not_ranked()
+    {
+        Assert.Equal("reasons", Assert.Throws<DomainException>(() => Queued().Recommend(InConcertation, null, 0m, " ", "ing.torres", AssessmentRecommendation.Observed)).Field);
+        Assert.Equal("score", Assert.Throws<DomainException>(() => Queued().Recommend(InConcertation, null, 50m, "Falta plano", "ing.torres", AssessmentRecommendation.Observed)).Field);
+        Assert.Equal("viable", Assert.Throws<DomainException>(() => Queued().Recommend(InConcertation, true, 0m, "Falta plano", "ing.torres", AssessmentRecommendation.Observed)).Field);
+        Assert.Equal("recommendation", Assert.Throws<DomainException>(() => Queued().Recommend(InConcertation, null, 0m, "Falta plano", "ing.torres")).Field);
+
+        var completed = Queued().Recommend(InConcertation, null, 0m, "Falta el plano de ubicación", "ing.torres", AssessmentRecommendation.Observed);
+        Assert.Equal((false, AssessmentRecommendation.Observed), (completed.Viable, completed.Recommendation));
+    }
+
+    [Fact]
+    public void A_revised_version_is_queued_as_itself_and_an_assessment_naming_another_version_is_refused()
+    {
+        var revised = Assessment.Queue(new ProposalRevised
+        {
+            ProcessId = ProcessId, Jurisdiction = "150122", ProposalId = Guid.CreateVersion7(), AgentId = Guid.CreateVersion7(), Version = 2, Title = "Pistas y veredas",
+            Description = "Pavimentación de 300 m", Cost = 150_000m, Location = "Jr. Ayacucho", Beneficiaries = 1200, PlanObjective = "OE2",
+        }, Now);
+        Assert.Equal((2, 150_000m, AssessmentStatus.Pending), (revised.Version, revised.Cost, revised.Status));
+
+        var e = Assert.Throws<ConflictException>(() => revised.Recommend(InConcertation, true, 70m, "Viable", "ing.torres", version: 1));
+        Assert.Equal("version", e.Field);
+        Assert.Equal(2, revised.Recommend(InConcertation, true, 70m, "Viable", "ing.torres", version: 2).Version);
+    }
 }
