@@ -57,7 +57,7 @@ public static class CriteriaApi
     public sealed record CriteriaMatrixResponse(Guid ProcessId, CriteriaScoredBy ScoredBy, bool Fixed, decimal TotalWeight, IReadOnlyList<Criterion> Criteria);
     public sealed record RecordScoresRequest(List<ScoreInput?>? Scores);
     public sealed record ScoreValue(Guid CriterionId, string Name, int Value);
-    public sealed record ScoresResponse(Guid ProcessId, Guid ProposalId, Guid ScorerId, string Role, IReadOnlyList<ScoreValue> Scores);
+    public sealed record ScoresResponse(Guid ProcessId, Guid ProposalId, string ScorerId, string Role, IReadOnlyList<ScoreValue> Scores);
     public sealed record RankingResponse(Guid ProcessId, CriteriaScoredBy ScoredBy, decimal TotalWeight, string Method, IReadOnlyList<Criterion> Criteria, IReadOnlyList<RankedProposal> Proposals);
 
     private static async Task<Ok<CriteriaMatrixResponse>> DefineCriteria(Guid processId, DefineCriteriaRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
@@ -100,8 +100,11 @@ public static class CriteriaApi
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         user.EnsureActsFor(process.Jurisdiction);
-        var subject = user.SubjectId();
-        var eligibility = CriteriaMatrix.ScorerRole(process) == Roles.Agent ? Eligibility.Of(process, subject, await uow.FindParticipantAsync(subject, ct)) : null;
+        var subject = user.FindFirstValue(PbClaims.Subject) ?? throw new ForbiddenException("The token carries no subject");
+        // Only an agent's subject is an agent id; technicians and officers are named by their accounts.
+        var eligibility = CriteriaMatrix.ScorerRole(process) == Roles.Agent && user.HasClaim(PbClaims.Role, Roles.Agent)
+            ? Eligibility.Of(process, user.SubjectId(), await uow.FindParticipantAsync(user.SubjectId(), ct))
+            : null;
         var scorer = CriteriaMatrix.Admit(process, subject, role => user.HasClaim(PbClaims.Role, role), eligibility);
         var matrix = await uow.FindCriteriaMatrixAsync(processId, ct)
             ?? throw new ConflictException("criteria", "The process has no criteria matrix yet: the process-admin defines it first");

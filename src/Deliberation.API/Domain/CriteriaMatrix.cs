@@ -14,11 +14,11 @@ public sealed record CriterionInput(string? Name, decimal? Weight, int? ScaleMin
 /// <summary>A scorer's value for one criterion, as sent.</summary>
 public sealed record ScoreInput(Guid? CriterionId, int? Value);
 
-/// <summary>Who scores, in the role the process's rules name.</summary>
-public sealed record Scorer(Guid Id, string Role);
+/// <summary>Who scores, in the role the process's rules name: the token's subject (an agent's id; an officer's or technician's account name).</summary>
+public sealed record Scorer(string Id, string Role);
 
 /// <summary>One stored score: a scorer's value for one criterion of one proposal.</summary>
-public sealed record CriterionScore(Guid ScorerId, Guid ProposalId, Guid CriterionId, int Value);
+public sealed record CriterionScore(string ScorerId, Guid ProposalId, Guid CriterionId, int Value);
 
 /// <summary>
 /// A process's criteria matrix (DESIGN.md §6). Weights are positive exact decimals that need not sum to
@@ -101,7 +101,7 @@ public sealed class CriteriaMatrix
     /// Who may score: the role the rules name; where agents score, only those who may vote
     /// (accredited, not revoked, trained where the rules require it), and they are told why not.
     /// </summary>
-    public static Scorer Admit(ProcessCopy process, Guid subject, Func<string, bool> holdsRole, Eligibility? eligibility)
+    public static Scorer Admit(ProcessCopy process, string subject, Func<string, bool> holdsRole, Eligibility? eligibility)
     {
         var role = ScorerRole(process);
         if (!holdsRole(role))

@@ -82,14 +82,6 @@ internal static class CriteriaStore
             "SELECT scorer_id AS ScorerId, proposal_id AS ProposalId, criterion_id AS CriterionId, value AS Value FROM criterion_scores WHERE process_id = @processId",
             new { processId }, ct))).ToList();
 
-    public static async Task<IReadOnlyList<CriterionScore>> GetScoresOfScorerAsync(this UnitOfWork uow, Guid processId, Guid proposalId, Guid scorerId, CancellationToken ct) =>
-        (await uow.Connection.QueryAsync<CriterionScore>(uow.Command(
-            """
-            SELECT s.scorer_id AS ScorerId, s.proposal_id AS ProposalId, s.criterion_id AS CriterionId, s.value AS Value
-            FROM criterion_scores s JOIN criteria c ON c.id = s.criterion_id
-            WHERE s.process_id = @processId AND s.proposal_id = @proposalId AND s.scorer_id = @scorerId ORDER BY c.position
-            """, new { processId, proposalId, scorerId }, ct))).ToList();
-
     /// <summary>What the database refuses after the domain's checks passed: a race with a score, the stage or the prioritisation.</summary>
     private static async Task Refusals(Func<Task> write, string field)
     {

@@ -39,7 +39,8 @@ internal static class DeliberationSchema
         -- Lets a score name its proposal and process together, so it cannot score another process's proposal.
         CREATE UNIQUE INDEX proposals_id_process ON proposals (id, process_id);
         CREATE TABLE criterion_scores (
-            scorer_id    uuid        NOT NULL,
+            -- The token's subject: an agent's id, or a technician's or officer's account name.
+            scorer_id    text        NOT NULL CHECK (length(scorer_id) BETWEEN 1 AND 200),
             proposal_id  uuid        NOT NULL,
             criterion_id uuid        NOT NULL,
             process_id   uuid        NOT NULL,

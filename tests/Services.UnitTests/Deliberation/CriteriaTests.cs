@@ -10,9 +10,9 @@ namespace PBServices.UnitTests.Deliberation;
 public sealed class CriteriaTests
 {
     private static readonly DateTimeOffset Now = new(2026, 5, 4, 15, 0, 0, TimeSpan.Zero);
-    private static readonly Guid ScorerA = Guid.CreateVersion7();
-    private static readonly Guid ScorerB = Guid.CreateVersion7();
-    private static readonly Guid ScorerC = Guid.CreateVersion7();
+    private const string ScorerA = "equipo-tecnico-1";
+    private const string ScorerB = "equipo-tecnico-2";
+    private const string ScorerC = "equipo-tecnico-3";
 
     private static ProcessCopy Process(CriteriaScoredBy scoredBy = CriteriaScoredBy.TechnicalTeam, Stage stage = Stage.Concertation, decimal ceiling = 1_000_000m) =>
         new(Guid.CreateVersion7(), "140101", "PP Chiclayo 2027", 2027, GovernmentLevel.District, ceiling, stage,
@@ -24,7 +24,7 @@ public sealed class CriteriaTests
     private static AssessedProposal Viable(string title, decimal cost, decimal technicalScore, Guid? id = null) =>
         new(id ?? Guid.CreateVersion7(), title, cost, ProposalStatus.Viable, technicalScore);
 
-    private static IReadOnlyList<CriterionScore> Scores(CriteriaMatrix matrix, ProcessCopy process, Guid scorer, AssessedProposal proposal, params int[] values) =>
+    private static IReadOnlyList<CriterionScore> Scores(CriteriaMatrix matrix, ProcessCopy process, string scorer, AssessedProposal proposal, params int[] values) =>
         matrix.Score(process, new Scorer(scorer, Roles.TechnicalTeam), proposal, matrix.Criteria.Select((c, i) => (ScoreInput?)new ScoreInput(c.Id, values[i])).ToList(), prioritized: false);
 
     [Fact]
@@ -190,11 +190,11 @@ public sealed class CriteriaTests
         var trained = Eligibility.Of(byAgents, agent, new Participant(agent, byAgents.Id, Revoked: false, Trained: true));
         var untrained = Eligibility.Of(byAgents, agent, new Participant(agent, byAgents.Id, Revoked: false, Trained: false));
 
-        Assert.Equal(new Scorer(agent, Roles.Agent), CriteriaMatrix.Admit(byAgents, agent, r => r == Roles.Agent, trained));
-        Assert.Contains("TrainingNotAttended", Assert.Throws<ForbiddenException>(() => CriteriaMatrix.Admit(byAgents, agent, r => r == Roles.Agent, untrained)).Message);
-        Assert.Contains("agent role", Assert.Throws<ForbiddenException>(() => CriteriaMatrix.Admit(byAgents, agent, r => r == Roles.TechnicalTeam, null)).Message);
-        Assert.Equal(Roles.ProcessAdmin, CriteriaMatrix.Admit(Process(CriteriaScoredBy.ProcessAdmin), agent, r => r == Roles.ProcessAdmin, null).Role);
-        Assert.Throws<ForbiddenException>(() => CriteriaMatrix.Admit(Process(CriteriaScoredBy.TechnicalTeam), agent, r => r == Roles.ProcessAdmin, null));
+        Assert.Equal(new Scorer(agent.ToString(), Roles.Agent), CriteriaMatrix.Admit(byAgents, agent.ToString(), r => r == Roles.Agent, trained));
+        Assert.Contains("TrainingNotAttended", Assert.Throws<ForbiddenException>(() => CriteriaMatrix.Admit(byAgents, agent.ToString(), r => r == Roles.Agent, untrained)).Message);
+        Assert.Contains("agent role", Assert.Throws<ForbiddenException>(() => CriteriaMatrix.Admit(byAgents, "equipo-tecnico-1", r => r == Roles.TechnicalTeam, null)).Message);
+        Assert.Equal(Roles.ProcessAdmin, CriteriaMatrix.Admit(Process(CriteriaScoredBy.ProcessAdmin), "pp-140101", r => r == Roles.ProcessAdmin, null).Role);
+        Assert.Throws<ForbiddenException>(() => CriteriaMatrix.Admit(Process(CriteriaScoredBy.TechnicalTeam), "pp-140101", r => r == Roles.ProcessAdmin, null));
         // A process copied before rules existed keeps the scoring with the technical team.
         Assert.Equal(Roles.TechnicalTeam, CriteriaMatrix.ScorerRole(Process() with { Rules = null }));
     }
