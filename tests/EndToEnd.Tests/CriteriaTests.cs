@@ -15,7 +15,7 @@ public sealed class CriteriaTests(SystemFixture system)
     public sealed record CriterionDto(Guid Id, int Position, string Name, decimal Weight, int ScaleMin, int ScaleMax);
     public sealed record MatrixDto(Guid ProcessId, string ScoredBy, bool Fixed, decimal TotalWeight, List<CriterionDto> Criteria);
     public sealed record ScoreValueDto(Guid CriterionId, string Name, int Value);
-    public sealed record ScoresDto(Guid ProcessId, Guid ProposalId, Guid ScorerId, string Role, List<ScoreValueDto> Scores);
+    public sealed record ScoresDto(Guid ProcessId, Guid ProposalId, string ScorerId, string Role, List<ScoreValueDto> Scores);
     public sealed record MeanDto(Guid CriterionId, string Name, decimal Weight, decimal? Mean);
     public sealed record RankedDto(Guid ProposalId, string Title, decimal Cost, int Scorers, List<MeanDto> Criteria, decimal? WeightedTotal, int? Rank);
     public sealed record RankingDto(Guid ProcessId, string ScoredBy, decimal TotalWeight, string Method, List<CriterionDto> Criteria, List<RankedDto> Proposals);
@@ -73,7 +73,7 @@ public sealed class CriteriaTests(SystemFixture system)
         Assert.Contains("technical-team", refused.Detail);
 
         var recorded = await ExpectAsync<ScoresDto>(first.PutAsJsonAsync(ScoresPath(story, clinic), Scores(matrix, 5, 5, 4, 4, 3, 4), Ct), HttpStatusCode.OK);
-        Assert.Equal("technical-team", recorded.Role);
+        Assert.Equal(("technical-team", "equipo-tecnico-140101-a"), (recorded.Role, recorded.ScorerId));
         Assert.Equal([5, 5, 4, 4, 3, 4], recorded.Scores.Select(s => s.Value));
         // Scored once, the matrix is fixed.
         await ProblemAsync(story.Admin.PutAsJsonAsync(criteriaPath, UsualMatrix(), Ct), HttpStatusCode.Conflict, "criteria", "fixed");
