@@ -27,6 +27,7 @@ app.MapProposalsApi();
 app.MapParticipationApi();
 app.MapVotingApi();
 app.MapFinalVoteApi();
+app.MapCriteriaApi();
 app.MapAuditApi("/api/deliberation");
 app.MapGrpcService<ProposalQueryService>();
 

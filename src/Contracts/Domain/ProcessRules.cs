@@ -111,9 +111,22 @@ public enum QuotaGroup
 /// <summary>At least <see cref="MinimumSeats"/> of a body's seats go to members of the group.</summary>
 public sealed record Quota(SeatBody Body, QuotaGroup Group, int MinimumSeats);
 
+/// <summary>Who records the scores of a process's criteria matrix.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CriteriaScoredBy>))]
+public enum CriteriaScoredBy
+{
+    /// <summary>The members of the technical team.</summary>
+    TechnicalTeam,
+    /// <summary>The participating agents who may vote.</summary>
+    Agents,
+    /// <summary>The PB office.</summary>
+    ProcessAdmin,
+}
+
 /// <summary>
 /// The rules of a process, fixed when it opens and visible to everyone. The allocation rule is named as
 /// pbtool and the allocation library name it: greedy, mes (Method of Equal Shares), mes-add1.
+/// <see cref="CriteriaScoredBy"/> is last and defaults to the technical team, so rules published before it existed still read.
 /// </summary>
 public sealed record ProcessRules(
     int AgentsPerOrganisation,
@@ -123,7 +136,8 @@ public sealed record ProcessRules(
     int OversightCommitteeSize,
     int DelegateSeats,
     int DirectiveCommitteeSeats,
-    IReadOnlyList<Quota> Quotas)
+    IReadOnlyList<Quota> Quotas,
+    CriteriaScoredBy CriteriaScoredBy = CriteriaScoredBy.TechnicalTeam)
 {
     public static readonly IReadOnlyList<string> AllocationRules = ["greedy", "mes", "mes-add1"];
 

@@ -41,8 +41,8 @@ public static class ProposalsApi
             .Refuses(StatusCodes.Status403Forbidden, "The agent is not the proposer.")
             .Refuses(StatusCodes.Status409Conflict, "The proposal is already withdrawn, the vote has opened, or the process is not in Concertation.");
         api.MapPost("/processes/{processId:guid}/prioritized-list", Prioritize).RequireAuthorization(Roles.ProcessAdmin)
-            .WithSummary("Prioritise within the budget ceiling and send the list to coordination: the result of the agents' vote where they voted, else the technical scores, greedily")
-            .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, proposals still wait for the technical assessment, none is viable, or the process already has a prioritised list.");
+            .WithSummary("Prioritise within the budget ceiling and send the list to coordination: the result of the agents' vote where they voted, else greedily by the criteria matrix's weighted totals where it has scores (rule greedy-criteria), else by the technical scores (rule greedy)")
+            .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, proposals still wait for the technical assessment or their criteria scores, none is viable, or the process already has a prioritised list.");
         api.MapGet("/processes/{processId:guid}/prioritized-list", GetPrioritizedList)
             .AllowAnonymous()
             .WithSummary("Get a process's prioritised list: the funded projects in rank order and their total cost");
@@ -153,10 +153,13 @@ public static class ProposalsApi
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         user.EnsureActsFor(process.Jurisdiction);
-        // Where the agents voted, their ballots decide; otherwise the technical team's scores, greedily.
+        // Locked: a criteria score committed while the list is drawn would not be in it.
+        await uow.LockProcessAsync(processId, ct);
+        // Where the agents voted, their ballots decide; otherwise the criteria matrix's weighted totals where it
+        // has scores, else the technical team's scores, greedily.
         var round = await uow.FindRoundOfProcessAsync(processId, ct);
         var (list, prioritized) = round is null
-            ? PrioritizedList.Prioritize(process, await uow.GetProposalsAsync(processId, ct, forShare: true), uow.Now)
+            ? PrioritizedList.Prioritize(process, await uow.GetProposalsAsync(processId, ct, forShare: true), uow.Now, await CriteriaRankingAsync(uow, processId, ct))
             : PrioritizedList.FromVote(process, round, RoundElection.Count(process, round, await uow.ListBallotsAsync(round.Id, ct)).Outcome, uow.Now);
         await uow.InsertPrioritizedListAsync(list, ct);
         uow.Publish(prioritized);
@@ -165,6 +168,11 @@ public static class ProposalsApi
         return TypedResults.Created($"/api/deliberation/processes/{processId}/prioritized-list",
             new PrioritizedListResponse(list.Id, processId, list.Rule, list.BudgetCeiling, list.Total, list.Items));
     }
+
+    private static async Task<CriteriaRanking?> CriteriaRankingAsync(UnitOfWork uow, Guid processId, CancellationToken ct) =>
+        await uow.FindCriteriaMatrixAsync(processId, ct) is { } matrix
+            ? CriteriaRanking.Of(matrix, await uow.GetProposalsAsync(processId, ct), await uow.GetCriterionScoresAsync(processId, ct))
+            : null;
 
     private static async Task<Results<Ok<PrioritizedListResponse>, NotFound>> GetPrioritizedList(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
     {

@@ -10,6 +10,8 @@ namespace PBServices.Deliberation.Domain;
 public sealed class PrioritizedList
 {
     public const string GreedyRule = "greedy";
+    /// <summary>Greedy over the weighted totals of the criteria matrix instead of the technical team's scores.</summary>
+    public const string CriteriaGreedyRule = "greedy-criteria";
 
     public Guid Id { get; private init; }
     public Guid ProcessId { get; private init; }
@@ -19,11 +21,14 @@ public sealed class PrioritizedList
     public decimal Total => Items.Sum(i => i.Cost);
 
     /// <summary>
-    /// Ranks by the technical team's criteria score and funds greedily within the ceiling (DESIGN.md §6).
-    /// Refused while any proposal still waits for its assessment: a list must not silently leave one out.
+    /// Ranks by the technical team's score and funds greedily within the ceiling (DESIGN.md §6); where the
+    /// process's criteria matrix has scores, by their weighted totals instead, and the rule says so
+    /// (<see cref="CriteriaGreedyRule"/>). Refused while any proposal still waits for its assessment, or any
+    /// viable one for its criteria scores: a list must not silently leave one out.
     /// Prioritisation closes Concertation, so it happens in that stage and in no other.
     /// </summary>
-    public static (PrioritizedList List, ListPrioritized Prioritized) Prioritize(ProcessCopy process, IReadOnlyList<AssessedProposal> proposals, DateTimeOffset now)
+    public static (PrioritizedList List, ListPrioritized Prioritized) Prioritize(ProcessCopy process, IReadOnlyList<AssessedProposal> proposals, DateTimeOffset now,
+        CriteriaRanking? byCriteria = null)
     {
         StageRule.Require(process.Stage, "Prioritisation", Stage.Concertation);
         var pending = proposals.Count(p => p.Status == ProposalStatus.Submitted);
@@ -37,10 +42,22 @@ public sealed class PrioritizedList
         {
             throw new ConflictException("processId", "No viable proposal to prioritise");
         }
+        var rule = GreedyRule;
+        var scores = viable.ToDictionary(p => p.Key, p => p.Value.Score ?? 0m);
+        if (byCriteria is { AnyScored: true })
+        {
+            var unscored = byCriteria.Proposals.Count(p => p.WeightedTotal is null);
+            if (unscored > 0)
+            {
+                throw new ConflictException("processId", $"{unscored} viable proposal(s) have no criteria scores yet");
+            }
+            rule = CriteriaGreedyRule;
+            scores = byCriteria.Proposals.ToDictionary(p => p.ProposalId.ToString(), p => p.WeightedTotal!.Value);
+        }
         var selected = ScoredAllocation.Greedy(process.BudgetCeiling,
-            viable.Values.Select(p => new ScoredProject(p.Id.ToString(), p.EffectiveCost, p.Score ?? 0m)));
-        var items = selected.Select(id => viable[id]).Select((p, i) => new ListedProject(p.Id, p.Title, p.EffectiveCost, p.Score ?? 0m, i + 1)).ToList();
-        return Listed(process, GreedyRule, items, now);
+            viable.Values.Select(p => new ScoredProject(p.Id.ToString(), p.EffectiveCost, scores[p.Id.ToString()])));
+        var items = selected.Select(id => viable[id]).Select((p, i) => new ListedProject(p.Id, p.Title, p.EffectiveCost, scores[p.Id.ToString()], i + 1)).ToList();
+        return Listed(process, rule, items, now);
     }
 
     /// <summary>The agents voted: the list is what the process's rule funded from their ballots, in the order it funded them.</summary>

@@ -15,6 +15,7 @@ internal static class DeliberationSchema
         new(5, "voting rounds and secret ballots", Voting),
         new(6, "paper-ballot batches and the final-list vote", PaperBatchesAndFinalVote),
         new(7, "proposal versions and the four assessment verdicts", ProposalVersions),
+        new(8, "criteria matrix and scores", Criteria),
     ];
 
     /// <summary>
@@ -122,6 +123,77 @@ internal static class DeliberationSchema
             ADD CONSTRAINT proposals_withdrawal CHECK ((status = 'Withdrawn') = (withdrawal_reason IS NOT NULL)),
             -- The current version is always one of the kept versions (checked at commit: both rows are written in one transaction).
             ADD CONSTRAINT proposals_current_version FOREIGN KEY (id, version) REFERENCES proposal_versions (proposal_id, version) DEFERRABLE INITIALLY DEFERRED;
+        """;
+
+    /// <summary>
+    /// A process's weighted criteria and each scorer's scores. The scale travels into every score row by a
+    /// foreign key on (criterion, process, scale), so a CHECK keeps a value inside its criterion's scale; a
+    /// criterion is fixed once its process has a score, and scores close with the stage or the prioritised list.
+    /// </summary>
+    private const string Criteria = """
+        CREATE TABLE criteria (
+            id         uuid PRIMARY KEY,
+            process_id uuid         NOT NULL REFERENCES processes (id),
+            position   int          NOT NULL CHECK (position > 0),
+            name       text         NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 100),
+            -- Weights need not sum to anything: the weighted total divides by their sum.
+            weight     numeric(8,4) NOT NULL CHECK (weight > 0),
+            scale_min  int          NOT NULL CHECK (scale_min >= 0),
+            scale_max  int          NOT NULL CHECK (scale_max <= 100),
+            CHECK (scale_min < scale_max),
+            UNIQUE (process_id, position),
+            UNIQUE (id, process_id, scale_min, scale_max)
+        );
+        CREATE UNIQUE INDEX criteria_unique_name ON criteria (process_id, lower(name));
+        -- Lets a score name its proposal and process together, so it cannot score another process's proposal.
+        CREATE UNIQUE INDEX proposals_id_process ON proposals (id, process_id);
+        CREATE TABLE criterion_scores (
+            -- The token's subject: an agent's id, or a technician's or officer's account name.
+            scorer_id    text        NOT NULL CHECK (length(scorer_id) BETWEEN 1 AND 200),
+            proposal_id  uuid        NOT NULL,
+            criterion_id uuid        NOT NULL,
+            process_id   uuid        NOT NULL,
+            scorer_role  text        NOT NULL CHECK (scorer_role IN ('technical-team', 'agent', 'process-admin')),
+            scale_min    int         NOT NULL,
+            scale_max    int         NOT NULL,
+            value        int         NOT NULL,
+            recorded_at  timestamptz NOT NULL,
+            PRIMARY KEY (scorer_id, proposal_id, criterion_id),
+            FOREIGN KEY (proposal_id, process_id) REFERENCES proposals (id, process_id),
+            FOREIGN KEY (criterion_id, process_id, scale_min, scale_max) REFERENCES criteria (id, process_id, scale_min, scale_max),
+            CHECK (value BETWEEN scale_min AND scale_max)
+        );
+        CREATE INDEX criterion_scores_by_process ON criterion_scores (process_id);
+
+        CREATE FUNCTION criteria_fixed_once_scored() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM criterion_scores WHERE process_id = COALESCE(NEW.process_id, OLD.process_id)) THEN
+                RAISE EXCEPTION 'The criteria matrix of process % is fixed: scores have been recorded', COALESCE(NEW.process_id, OLD.process_id)
+                    USING ERRCODE = 'object_not_in_prerequisite_state';
+            END IF;
+            RETURN COALESCE(NEW, OLD);
+        END $$;
+        CREATE TRIGGER criteria_fixed_once_scored BEFORE INSERT OR UPDATE OR DELETE ON criteria
+            FOR EACH ROW EXECUTE FUNCTION criteria_fixed_once_scored();
+
+        -- The process row is shared-locked, so a prioritisation (which locks it to read the scores) and a
+        -- score cannot both commit: the score waits, then sees the list and is refused.
+        CREATE FUNCTION criterion_scores_open() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE current_stage text;
+        BEGIN
+            SELECT stage INTO current_stage FROM processes WHERE id = NEW.process_id FOR SHARE;
+            IF current_stage IS DISTINCT FROM 'Concertation' THEN
+                RAISE EXCEPTION 'Criteria are scored in Concertation; process % is in %', NEW.process_id, current_stage
+                    USING ERRCODE = 'object_not_in_prerequisite_state';
+            END IF;
+            IF EXISTS (SELECT 1 FROM prioritized_lists WHERE process_id = NEW.process_id) THEN
+                RAISE EXCEPTION 'Process % is already prioritised: its scores are closed', NEW.process_id
+                    USING ERRCODE = 'object_not_in_prerequisite_state';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER criterion_scores_open BEFORE INSERT OR UPDATE ON criterion_scores
+            FOR EACH ROW EXECUTE FUNCTION criterion_scores_open();
         """;
 
     /// <summary>

@@ -87,6 +87,10 @@ public sealed class Process
         {
             throw new DomainException("rules.ballotFormat", $"One of {string.Join(", ", Enum.GetNames<BallotFormat>())}");
         }
+        if (!Enum.IsDefined(rules.CriteriaScoredBy))
+        {
+            throw new DomainException("rules.criteriaScoredBy", $"One of {string.Join(", ", Enum.GetNames<CriteriaScoredBy>())}");
+        }
         if (!ProcessRules.AllocationRules.Contains(rules.AllocationRule))
         {
             throw new DomainException("rules.allocationRule", $"One of {string.Join(", ", ProcessRules.AllocationRules)} (greedy; Method of Equal Shares; equal shares with add1 completion)");
