@@ -26,6 +26,7 @@ app.UsePbService();
 app.MapProposalsApi();
 app.MapParticipationApi();
 app.MapVotingApi();
+app.MapWorkshopsApi();
 app.MapAuditApi("/api/deliberation");
 app.MapGrpcService<ProposalQueryService>();
 

@@ -114,6 +114,8 @@ public sealed record Quota(SeatBody Body, QuotaGroup Group, int MinimumSeats);
 /// <summary>
 /// The rules of a process, fixed when it opens and visible to everyone. The allocation rule is named as
 /// pbtool and the allocation library name it: greedy, mes (Method of Equal Shares), mes-add1.
+/// <see cref="PrioritisationWorkshopRequiredToVote"/> is last and defaults to false, so rules published
+/// before it existed (events, stored copies, requests) still read, as requiring no workshop.
 /// </summary>
 public sealed record ProcessRules(
     int AgentsPerOrganisation,
@@ -123,7 +125,8 @@ public sealed record ProcessRules(
     int OversightCommitteeSize,
     int DelegateSeats,
     int DirectiveCommitteeSeats,
-    IReadOnlyList<Quota> Quotas)
+    IReadOnlyList<Quota> Quotas,
+    bool PrioritisationWorkshopRequiredToVote = false)
 {
     public static readonly IReadOnlyList<string> AllocationRules = ["greedy", "mes", "mes-add1"];
 
