@@ -99,7 +99,7 @@ public static class WorkshopsApi
             }
         }
         var actor = Actor.As(user, officer ? Roles.ProcessAdmin : Roles.Agent);
-        var workshop = await uow.GetWorkshopAsync(processId, workshopId, ct, lockFor: "SHARE");
+        var workshop = await uow.GetWorkshopAsync(processId, workshopId, ct, lockFor: WorkshopLock.Share);
         var minutesRecorded = (await uow.ListMinutesAsync(workshopId, ct)).Count > 0;
         workshop.RequireCheckIn(await uow.FindParticipantAsync(agentId, ct), bySelf: !officer, minutesRecorded, uow.Now);
         var attendance = new WorkshopAttendance(workshopId, agentId, officer ? CheckedInBy.Officer : CheckedInBy.Self, actor.Subject, uow.Now);
@@ -126,7 +126,7 @@ public static class WorkshopsApi
         user.EnsureActsFor(process.Jurisdiction);
         var actor = Actor.As(user, Roles.ProcessAdmin);
         // Locked: the minutes close the attendance, so no check-in commits beside them unseen.
-        var workshop = await uow.GetWorkshopAsync(processId, workshopId, ct, lockFor: "UPDATE");
+        var workshop = await uow.GetWorkshopAsync(processId, workshopId, ct, lockFor: WorkshopLock.Update);
         var minutes = workshop.RecordMinutes((await uow.ListMinutesAsync(workshopId, ct)).LastOrDefault(), request.Text, request.Correction, uow.Now);
         await uow.InsertMinutesAsync(minutes, actor.Subject, ct);
         uow.Audit(actor, minutes.Version == 1 ? "workshop.minutes-recorded" : "workshop.minutes-corrected", processId, workshopId.ToString(),

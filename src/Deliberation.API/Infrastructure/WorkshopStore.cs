@@ -12,6 +12,13 @@ internal sealed record ListedWorkshop(Workshop Workshop, int Attendees, int Minu
 /// <summary>An attendee as the process-admin reads them, with their name.</summary>
 internal sealed record Attendee(Guid AgentId, string FullName, CheckedInBy By, string RecordedBy, DateTimeOffset At);
 
+internal enum WorkshopLock
+{
+    None,
+    Share,
+    Update,
+}
+
 internal static class WorkshopStore
 {
     private const string Columns = "w.id, w.process_id AS ProcessId, w.kind, w.date, w.start_time AS StartTime, w.place, w.online_link AS OnlineLink, w.agenda";
@@ -29,13 +36,14 @@ internal static class WorkshopStore
             }, ct));
 
     /// <summary>
-    /// The workshop of the process; <paramref name="lockFor"/> is <c>SHARE</c> for a check-in (check-ins do not wait for each
-    /// other) and <c>UPDATE</c> for the minutes, which close the attendance: neither commits past the other unseen.
+    /// The workshop of the process; a check-in locks it <see cref="WorkshopLock.Share"/> (check-ins do not wait for each other)
+    /// and the minutes <see cref="WorkshopLock.Update"/>, since they close the attendance: neither commits past the other unseen.
     /// </summary>
-    public static async Task<Workshop> GetWorkshopAsync(this UnitOfWork uow, Guid processId, Guid workshopId, CancellationToken ct, string? lockFor = null)
+    public static async Task<Workshop> GetWorkshopAsync(this UnitOfWork uow, Guid processId, Guid workshopId, CancellationToken ct, WorkshopLock lockFor = WorkshopLock.None)
     {
+        var clause = lockFor switch { WorkshopLock.Share => " FOR SHARE", WorkshopLock.Update => " FOR UPDATE", _ => "" };
         var row = await uow.Connection.QuerySingleOrDefaultAsync<Row>(uow.Command(
-            $"SELECT {Columns} FROM workshops w WHERE w.id = @workshopId AND w.process_id = @processId{(lockFor is "SHARE" or "UPDATE" ? $" FOR {lockFor}" : "")}",
+            $"SELECT {Columns} FROM workshops w WHERE w.id = @workshopId AND w.process_id = @processId{clause}",
             new { workshopId, processId }, ct));
         return row?.ToDomain() ?? throw new NotFoundException("Workshop", workshopId);
     }
