@@ -28,6 +28,7 @@ app.MapParticipationApi();
 app.MapVotingApi();
 app.MapFinalVoteApi();
 app.MapCriteriaApi();
+app.MapWorkshopsApi();
 app.MapAuditApi("/api/deliberation");
 app.MapGrpcService<ProposalQueryService>();
 

@@ -65,7 +65,7 @@ public sealed class ProcessStory
     /// <summary>A document that is a PDF by its content, as the registration desk would scan one.</summary>
     public static byte[] Pdf(string text) => System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
-    /// <summary>Opens the process for next year; it starts in Preparation, when agents register.</summary>
+    /// <summary>Opens the process for next year; it starts in Preparation, when agents register. Ilo's rules unless <paramref name="rules"/> says otherwise.</summary>
     public static async Task<ProcessStory> OpenAsync(SystemFixture system, string jurisdiction, string name, decimal ceiling, CancellationToken ct, string level = "district",
         object? rules = null)
     {

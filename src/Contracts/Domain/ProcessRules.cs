@@ -126,7 +126,8 @@ public enum CriteriaScoredBy
 /// <summary>
 /// The rules of a process, fixed when it opens and visible to everyone. The allocation rule is named as
 /// pbtool and the allocation library name it: greedy, mes (Method of Equal Shares), mes-add1.
-/// <see cref="CriteriaScoredBy"/> is last and defaults to the technical team, so rules published before it existed still read.
+/// The last two parameters have defaults (the technical team scores; no workshop is required), so rules published
+/// before they existed (events, stored copies, requests) still read.
 /// </summary>
 public sealed record ProcessRules(
     int AgentsPerOrganisation,
@@ -137,7 +138,8 @@ public sealed record ProcessRules(
     int DelegateSeats,
     int DirectiveCommitteeSeats,
     IReadOnlyList<Quota> Quotas,
-    CriteriaScoredBy CriteriaScoredBy = CriteriaScoredBy.TechnicalTeam)
+    CriteriaScoredBy CriteriaScoredBy = CriteriaScoredBy.TechnicalTeam,
+    bool PrioritisationWorkshopRequiredToVote = false)
 {
     public static readonly IReadOnlyList<string> AllocationRules = ["greedy", "mes", "mes-add1"];
 

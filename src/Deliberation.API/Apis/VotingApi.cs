@@ -29,7 +29,7 @@ public static class VotingApi
             .WithSummary("A voting round: its format, limits, projects, whether it is open, and how many have voted");
         api.MapPost("/{roundId:guid}/ballots", CastBallot).RequireAuthorization(Roles.Agent)
             .WithSummary("Cast a secret ballot; the answer is the receipt that finds it in the published ballots")
-            .Refuses(StatusCodes.Status403Forbidden, "The agent may not vote (not accredited, revoked, or training required and not attended).")
+            .Refuses(StatusCodes.Status403Forbidden, "The agent may not vote (not accredited, revoked, or training or a prioritisation workshop required and not attended).")
             .Refuses(StatusCodes.Status409Conflict, "The agent already voted, or the round is closed or outside its window.");
         api.MapPost("/{roundId:guid}/paper-ballots", EnterPaperBallot).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Enter one paper ballot from an in-person workshop, in its batch; it counts as one ballot and gets a receipt to hand back")

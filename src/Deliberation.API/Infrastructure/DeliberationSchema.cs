@@ -16,6 +16,7 @@ internal static class DeliberationSchema
         new(6, "paper-ballot batches and the final-list vote", PaperBatchesAndFinalVote),
         new(7, "proposal versions and the four assessment verdicts", ProposalVersions),
         new(8, "criteria matrix and scores", Criteria),
+        new(9, "workshops, attendance and minutes", Workshops),
     ];
 
     /// <summary>
@@ -194,6 +195,52 @@ internal static class DeliberationSchema
         END $$;
         CREATE TRIGGER criterion_scores_open BEFORE INSERT OR UPDATE ON criterion_scores
             FOR EACH ROW EXECUTE FUNCTION criterion_scores_open();
+        """;
+
+    /// <summary>
+    /// Workshops on the calendar, each agent's attendance once (a primary key), and minutes as versions: what
+    /// is recorded of a workshop is never changed or deleted, a correction is the next version with its reason.
+    /// </summary>
+    private const string Workshops = """
+        CREATE TABLE workshops (
+            id           uuid PRIMARY KEY,
+            process_id   uuid        NOT NULL REFERENCES processes (id),
+            kind         text        NOT NULL CHECK (kind IN ('Diagnosis', 'Prioritisation', 'Formalization')),
+            date         date        NOT NULL,
+            start_time   time        NOT NULL,
+            place        text        NULL CHECK (length(place) BETWEEN 1 AND 300),
+            online_link  text        NULL CHECK (online_link LIKE 'https://%' AND length(online_link) <= 500),
+            agenda       text        NOT NULL CHECK (length(agenda) BETWEEN 1 AND 4000),
+            scheduled_by text        NOT NULL,
+            scheduled_at timestamptz NOT NULL,
+            CHECK (place IS NOT NULL OR online_link IS NOT NULL)
+        );
+        CREATE INDEX workshops_by_process ON workshops (process_id, date, start_time);
+        CREATE TABLE workshop_attendance (
+            workshop_id uuid        NOT NULL REFERENCES workshops (id),
+            agent_id    uuid        NOT NULL REFERENCES accredited_agents (agent_id),
+            by_self     boolean     NOT NULL,
+            recorded_by text        NOT NULL,
+            recorded_at timestamptz NOT NULL,
+            PRIMARY KEY (workshop_id, agent_id)
+        );
+        CREATE INDEX workshop_attendance_by_agent ON workshop_attendance (agent_id);
+        CREATE TABLE workshop_minutes (
+            workshop_id uuid        NOT NULL REFERENCES workshops (id),
+            version     int         NOT NULL CHECK (version > 0),
+            text        text        NOT NULL CHECK (length(text) BETWEEN 1 AND 20000),
+            correction  text        NULL CHECK (length(correction) BETWEEN 1 AND 1000),
+            recorded_by text        NOT NULL,
+            recorded_at timestamptz NOT NULL,
+            PRIMARY KEY (workshop_id, version),
+            -- The first version corrects nothing; every later one says what it corrects.
+            CHECK ((version = 1) = (correction IS NULL))
+        );
+        -- The audit log's refusal (migration 2), which names the table and the operation refused.
+        CREATE TRIGGER workshop_attendance_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON workshop_attendance
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+        CREATE TRIGGER workshop_minutes_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON workshop_minutes
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
         """;
 
     /// <summary>

@@ -46,7 +46,9 @@ internal static class DeliberationStore
         uow.Connection.QuerySingleOrDefaultAsync<Participant?>(uow.Command(
             """
             SELECT a.agent_id AS AgentId, a.process_id AS ProcessId, a.revoked AS Revoked,
-                   EXISTS (SELECT 1 FROM training_attendance t WHERE t.agent_id = a.agent_id AND t.process_id = a.process_id) AS Trained
+                   EXISTS (SELECT 1 FROM training_attendance t WHERE t.agent_id = a.agent_id AND t.process_id = a.process_id) AS Trained,
+                   EXISTS (SELECT 1 FROM workshop_attendance wa JOIN workshops w ON w.id = wa.workshop_id
+                           WHERE wa.agent_id = a.agent_id AND w.process_id = a.process_id AND w.kind = 'Prioritisation') AS AttendedPrioritisationWorkshop
             FROM accredited_agents a WHERE a.agent_id = @agentId
             """, new { agentId }, ct));
 

@@ -42,6 +42,7 @@ public sealed class RegistrationQueryService(UnitOfWorkFactory db) : Registratio
                 OversightCommitteeSize = rules.OversightCommitteeSize,
                 DelegateSeats = rules.DelegateSeats,
                 DirectiveCommitteeSeats = rules.DirectiveCommitteeSeats,
+                PrioritisationWorkshopRequiredToVote = rules.PrioritisationWorkshopRequiredToVote,
             };
             reply.Rules.Quotas.AddRange(rules.Quotas.Select(q => new Quota { Body = q.Body.ToString(), Group = q.Group.ToString(), MinimumSeats = q.MinimumSeats }));
         }
