@@ -67,10 +67,26 @@ public static partial class Manifests
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"kubectl kustomize {directory} failed ({process.ExitCode}): {error}");
+            throw new InvalidOperationException($"kubectl kustomize {directory} failed ({process.ExitCode}): {error}{KustomizeVersionHint()}");
         }
         return output.Result;
     }
+
+    /// <summary>The overlays use kustomize v5 fields (labels, patches with targets): an older kubectl is named as the cause.</summary>
+    private static string KustomizeVersionHint()
+    {
+        var start = new ProcessStartInfo("kubectl", ["version", "--client"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var version = KustomizeVersionPattern().Match(text);
+        return version.Success && int.Parse(version.Groups[1].Value, CultureInfo.InvariantCulture) >= 5
+            ? ""
+            : $" (this kubectl embeds {(version.Success ? "kustomize v" + version.Groups[1].Value : "no kustomize version it reports")}; the overlays need kustomize v5, kubectl 1.27 or later)";
+    }
+
+    [GeneratedRegex(@"Kustomize Version: v(\d+)")]
+    private static partial Regex KustomizeVersionPattern();
 
     /// <summary>Multi-document YAML to JSON: plain scalars take their YAML 1.2 core type, quoted ones stay strings.</summary>
     public static IReadOnlyList<JsonObject> Parse(string yaml)
