@@ -71,6 +71,17 @@ public class OperationsTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
+    public void The_pods_behind_a_proxy_take_the_client_address_and_scheme_from_forwarded_headers(string overlay)
+    {
+        foreach (var deployment in Manifests.Render(overlay).OfKind("Deployment").Where(d => d.Name() is "gateway" or "portal"))
+        {
+            var env = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray();
+            Assert.Contains(env, e => (string?)e!["name"] == "ASPNETCORE_FORWARDEDHEADERS_ENABLED" && (string?)e["value"] == "true");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
     public void No_secret_value_is_in_the_repository(string overlay)
     {
         var objects = Manifests.Render(overlay);
@@ -93,6 +104,8 @@ public class OperationsTests
 
         Assert.Equal(3L, (long?)regional.Named("Cluster", "postgres")["spec"]!["instances"]);
         Assert.Equal(3L, (long?)regional.Named("RabbitmqCluster", "messaging")["spec"]!["replicas"]);
+        // The portal stays at one replica until its antiforgery keys are shared (docs/deploy.md, "Limits").
+        Assert.All(regional.OfKind("Deployment").Where(d => d.Name() != "portal"), d => Assert.True((long?)d["spec"]!["replicas"] >= 2, d.Name()));
         Assert.Equal(["deliberation", "gateway"], regional.OfKind("HorizontalPodAutoscaler").Select(h => (string)h["spec"]!["scaleTargetRef"]!["name"]!).Order());
         // KEDA makes its own HorizontalPodAutoscaler: two on one Deployment would fight.
         var scaled = regional.OfKind("ScaledObject").Select(s => (string)s["spec"]!["scaleTargetRef"]!["name"]!).ToList();
