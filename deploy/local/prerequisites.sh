@@ -13,6 +13,13 @@ need=()
 command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/postgres" ] || need+=(postgresql)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || need+=(rabbitmq-server)
 [ -x /usr/bin/chromium ] || need+=(chromium) # the portal's browser tests drive Debian's Chromium (no browser download)
+command -v clang >/dev/null 2>&1 || need+=(clang) # pbtool's Native AOT build links with clang (docs/deploy.md)
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
+# Deploy.Tests renders the Kubernetes overlays with kubectl kustomize (kustomize v5, kubectl 1.27 or later): the
+# kubectl package where a source serves it, else Debian's kubernetes-client (whose kubectl is older; the test says so).
+if ! command -v kubectl >/dev/null 2>&1; then
+  if apt-cache show kubectl >/dev/null 2>&1; then need+=(kubectl); else need+=(kubernetes-client); fi
+fi
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then
