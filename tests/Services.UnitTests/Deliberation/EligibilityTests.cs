@@ -11,7 +11,7 @@ public sealed class EligibilityTests
     private static readonly Guid AgentId = Guid.CreateVersion7();
 
     private static ProcessCopy Process(bool trainingRequired, bool workshopRequired = false) => new(ProcessId, "180300", "PP Ilo 2027", 2027, GovernmentLevel.Province, 2_500_000m,
-        Stage.Concertation, new ProcessRules(2, trainingRequired, BallotFormat.Approval, "mes-add1", 5, 4, 5, [], workshopRequired));
+        Stage.Concertation, new ProcessRules(2, trainingRequired, BallotFormat.Approval, "mes-add1", 5, 4, 5, [], PrioritisationWorkshopRequiredToVote: workshopRequired));
 
     [Fact]
     public void An_accredited_agent_who_attended_training_may_propose_and_vote()
