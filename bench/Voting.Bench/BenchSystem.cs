@@ -36,7 +36,13 @@ public sealed class BenchSystem : IAsyncDisposable
         var dataRoot = Path.Combine(Path.GetTempPath(), $"pb-bench-{Guid.NewGuid():N}");
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"--LocalData:Root={dataRoot}", "--PB:Demo=false"], ct);
-        builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+        // The services' own output stays in their resources; the harness prints its table. Category filters, since
+        // the AppHost's configuration sets the default level.
+        builder.Services.AddLogging(l => l
+            .AddFilter("PBServices.AppHost.Resources", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting", LogLevel.Error)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("System.Net.Http", LogLevel.Warning));
         var app = await builder.BuildAsync(ct);
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(ct);
         startup.CancelAfter(TimeSpan.FromMinutes(5));
