@@ -23,6 +23,9 @@ public static class Extensions
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // Npgsql logs every command it runs at Information: a dozen log records per ballot under a voting peak, each
+        // formatted and exported. Its traces (ExtraTraceSources) still show every command; its warnings still log.
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();

@@ -160,7 +160,7 @@ public static class ProposalsApi
         var round = await uow.FindRoundOfProcessAsync(processId, ct);
         var (list, prioritized) = round is null
             ? PrioritizedList.Prioritize(process, await uow.GetProposalsAsync(processId, ct, forShare: true), uow.Now, await CriteriaRankingAsync(uow, processId, ct))
-            : PrioritizedList.FromVote(process, round, RoundElection.Count(process, round, await uow.ListBallotsAsync(round.Id, ct)).Outcome, uow.Now);
+            : PrioritizedList.FromVote(process, round, (await uow.TallyAsync(process, round, ct)).Outcome, uow.Now);
         await uow.InsertPrioritizedListAsync(list, ct);
         uow.Publish(prioritized);
         uow.Audit(Actor.As(user, Roles.ProcessAdmin), "list.prioritized", processId, list.Id.ToString(), new { list.Rule, list.BudgetCeiling, list.Total, Projects = list.Items });

@@ -241,7 +241,7 @@ public static class VotingApi
         var round = await uow.GetRoundAsync(processId, roundId, ct, forUpdate: true);
         round.Close(process, uow.Now);
         await uow.CloseRoundAsync(round, ct);
-        var result = Count(process, round, await uow.ListBallotsAsync(roundId, ct));
+        var result = Count(round, await uow.TallyAsync(process, round, ct));
         uow.Audit(Actor.As(user, Roles.ProcessAdmin), "round.closed", processId, roundId.ToString(),
             new { result.Rule, result.Ballots, Funded = result.Projects.Where(p => p.Verdict == ProjectVerdict.Funded).Select(p => p.ProposalId), result.Spent });
         await uow.CommitAsync(ct);
@@ -253,7 +253,7 @@ public static class VotingApi
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         var round = await ClosedRoundAsync(uow, processId, roundId, ct);
-        return TypedResults.Ok(Count(process, round, await uow.ListBallotsAsync(roundId, ct)));
+        return TypedResults.Ok(Count(round, await uow.TallyAsync(process, round, ct)));
     }
 
     private static async Task<Ok<PublishedBallot[]>> ListBallots(Guid processId, Guid roundId, UnitOfWorkFactory db, CancellationToken ct)
@@ -291,16 +291,14 @@ public static class VotingApi
         return round.ClosedAt is null ? throw new ConflictException("roundId", "The vote is still open; ballots and results are published when it closes") : round;
     }
 
-    internal static ResultResponse Count(ProcessCopy process, VotingRound round, IReadOnlyList<Domain.CastBallot> ballots)
+    internal static ResultResponse Count(VotingRound round, RoundCount count)
     {
-        var (pabulib, outcome) = RoundElection.Count(process, round, ballots);
-        // Equal shares explains itself against the familiar count: how many voters each outcome serves better.
-        var compared = outcome.Rule is AllocationRule.EqualShares or AllocationRule.EqualSharesAdd1 ? RoundElection.CompareWithGreedy(pabulib, outcome, ballots) : null;
+        var outcome = count.Outcome;
         var projects = round.Projects.ToDictionary(p => p.ProposalId.ToString());
-        return new ResultResponse(round.Id, outcome.Rule.Name(), outcome.Budget, ballots.Count, ballots.Count(b => b.Channel == BallotChannel.Online), ballots.Count(b => b.Channel == BallotChannel.Paper),
+        return new ResultResponse(round.Id, outcome.Rule.Name(), outcome.Budget, count.Ballots, count.OnlineBallots, count.PaperBallots,
             outcome.Spent,
             outcome.Projects.Select(p => new ProjectResult(Guid.Parse(p.Id), projects[p.Id].Title, p.Cost, p.Score, p.Supporters, p.Verdict, p.Round, p.Reason)).ToList(),
-            compared);
+            count.ComparedWithGreedy);
     }
 
     private static PublishedBallot Publish(Domain.CastBallot b) => new(b.Receipt, b.Channel, b.Choice.Projects, b.Choice.Points);
