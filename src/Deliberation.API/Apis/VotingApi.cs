@@ -214,7 +214,7 @@ public static class VotingApi
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         var round = await ClosedRoundAsync(uow, processId, roundId, ct);
-        var result = Count(process, round, await uow.ListBallotsAsync(roundId, ct));
+        var result = Count(round, await uow.TallyAsync(process, round, ct));
         var inv = CultureInfo.InvariantCulture;
         var csv = new StringBuilder();
         Csv.AppendRow(csv, "proposal_id", "title", "cost", "supporters", "score", "verdict", "round", "reason", "rule");
