@@ -23,14 +23,14 @@ public static class FinalVoteApi
             .WithSummary("The process's votes on the final list, the latest last, with their counts once closed");
         api.MapGet("/{voteId:guid}", GetVote).AllowAnonymous()
             .WithSummary("A vote on the final list: the list, whether it is open, how many have voted, and the count once closed");
-        api.MapPost("/{voteId:guid}/ballots", CastBallot).RequireAuthorization(Roles.Agent)
+        api.MapPost("/{voteId:guid}/ballots", CastFinalBallot).RequireAuthorization(Roles.Agent)
             .WithSummary("Approve, reject or abstain, in secret; the answer is the receipt that finds the ballot in the published ones")
             .Refuses(StatusCodes.Status403Forbidden, "The agent may not vote (not accredited, revoked, or training required and not attended).")
             .Refuses(StatusCodes.Status409Conflict, "The agent already voted, or the vote is closed or outside Formalization's window.");
         api.MapPost("/{voteId:guid}/closure", CloseVote).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Close and count the vote: approved when approvals exceed rejections, and then published to the other services as FinalListVoted")
             .Refuses(StatusCodes.Status409Conflict, "The vote is already closed, or the process is not in Formalization.");
-        api.MapGet("/{voteId:guid}/ballots", ListBallots).AllowAnonymous()
+        api.MapGet("/{voteId:guid}/ballots", ListFinalBallots).AllowAnonymous()
             .WithSummary("Every ballot of a closed vote with its receipt and choice, and no voter")
             .Refuses(StatusCodes.Status409Conflict, "The vote is still open.");
         return api;
@@ -74,7 +74,7 @@ public static class FinalVoteApi
         return TypedResults.Ok(ToResponse(vote, await uow.CountFinalVotersAsync(voteId, ct)));
     }
 
-    private static async Task<Created<FinalReceiptResponse>> CastBallot(Guid processId, Guid voteId, FinalBallotRequest request, ClaimsPrincipal user, UnitOfWorkFactory db,
+    private static async Task<Created<FinalReceiptResponse>> CastFinalBallot(Guid processId, Guid voteId, FinalBallotRequest request, ClaimsPrincipal user, UnitOfWorkFactory db,
         CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
@@ -111,7 +111,7 @@ public static class FinalVoteApi
         return TypedResults.Ok(ToResponse(vote, ballots.Count));
     }
 
-    private static async Task<Ok<PublishedFinalBallot[]>> ListBallots(Guid processId, Guid voteId, UnitOfWorkFactory db, CancellationToken ct)
+    private static async Task<Ok<PublishedFinalBallot[]>> ListFinalBallots(Guid processId, Guid voteId, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var vote = await uow.GetFinalVoteAsync(processId, voteId, ct);
