@@ -51,8 +51,52 @@ public static class Es
         "Submitted" => "En evaluación técnica",
         "Viable" => "Viable",
         "NotViable" => "No viable",
+        "Observed" => "Observada",
+        "Withdrawn" => "Retirada",
         _ => status,
     };
+
+    /// <summary>The technical team's verdict on a version of a proposal (the assessment's recommendation).</summary>
+    public static string Recommendation(string recommendation) => recommendation switch
+    {
+        "Viable" => "Viable",
+        "ViableAtAdjustedCost" => "Viable con costo ajustado",
+        "Observed" => "Observada: vuelve a quien la propuso",
+        "NotViable" => "No viable",
+        _ => recommendation,
+    };
+
+    /// <summary>A badge's colour class for a proposal's status: good, bad, or waiting (no class).</summary>
+    public static string StatusTone(string status) => status switch
+    {
+        "Viable" => "ok",
+        "NotViable" or "Withdrawn" => "no",
+        _ => "wait",
+    };
+
+    public static string WorkshopKind(string kind) => kind switch
+    {
+        "Diagnosis" => "Taller de diagnóstico",
+        "Prioritisation" => "Taller de priorización",
+        "Formalization" => "Taller de formalización de acuerdos",
+        _ => kind,
+    };
+
+    public static string WorkshopMode(string mode) => mode switch
+    {
+        "InPerson" => "Presencial",
+        "Online" => "En línea",
+        "Hybrid" => "Presencial y en línea",
+        _ => mode,
+    };
+
+    /// <summary>A workshop's start as Peru writes the time: 3:30 p. m.</summary>
+    public static string Time(TimeOnly time) => time.ToString("h:mm tt", Peru);
+
+    public static string People(int n) => n == 1 ? "1 agente" : $"{n} agentes";
+
+    /// <summary>A date and time of day in Peru, for when a version was recorded.</summary>
+    public static string Moment(DateTimeOffset when) => $"{Date(when)}, {Time(TimeOnly.FromDateTime(when.ToOffset(PeruOffset).DateTime))}";
 
     public static string ListStatus(string status) => status switch
     {

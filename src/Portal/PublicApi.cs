@@ -16,7 +16,22 @@ public sealed record EligibleEntry(Guid AgentId, string FullName, string Role, G
 public sealed record EligibleListView(Guid ProcessId, DateTimeOffset PublishedAt, IReadOnlyList<EligibleEntry> Entries);
 public sealed record StatisticsRow(int FiscalYear, Guid ProcessId, string Dimension, string? Value, int Registered, int Accredited);
 public sealed record StatisticsView(IReadOnlyList<StatisticsRow> Rows);
-public sealed record ProposalView(Guid Id, string Title, decimal Cost, string Status, decimal? Score);
+/// <summary><paramref name="Cost"/> is the proposer's; <paramref name="EffectiveCost"/> the one the vote and the list use (the technical team's adjusted cost where it set one).</summary>
+public sealed record ProposalView(Guid Id, string Title, decimal Cost, string Status, decimal? Score, int Version = 1, string? Recommendation = null,
+    decimal? AdjustedCost = null, decimal? EffectiveCost = null);
+public sealed record ProposalAssessmentView(int Version, string Recommendation, decimal Score, decimal? AdjustedCost, string Reasons);
+public sealed record ProposalDetailView(Guid Id, Guid ProcessId, int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries,
+    string PlanObjective, string Status, decimal EffectiveCost, ProposalAssessmentView? Assessment, string? WithdrawalReason);
+public sealed record VersionAssessmentView(string Recommendation, decimal Score, decimal? AdjustedCost, string Reasons, DateTimeOffset AssessedAt);
+public sealed record ProposalVersionView(int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries, string PlanObjective,
+    DateTimeOffset CreatedAt, VersionAssessmentView? Assessment);
+public sealed record RankedProposalView(Guid ProposalId, string Title, decimal Cost, int Scorers, decimal? WeightedTotal, int? Rank);
+public sealed record CriteriaRankingView(decimal TotalWeight, string Method, IReadOnlyList<RankedProposalView> Proposals);
+public sealed record WorkshopEntryView(Guid Id, string Kind, DateOnly Date, TimeOnly StartTime, string? Place, string? OnlineLink, string Mode, int Attendees, bool MinutesRecorded);
+public sealed record MinutesView(int Version, string Text, string? Correction, DateTimeOffset RecordedAt);
+public sealed record WorkshopView(Guid Id, Guid ProcessId, string Kind, DateOnly Date, TimeOnly StartTime, string? Place, string? OnlineLink, string Mode, string Agenda,
+    int Attendees, bool MinutesRecorded, IReadOnlyList<MinutesView> Minutes);
+public sealed record PaperBatchView(Guid Id, string Name, string Format, int Ballots, string Sha256, DateTimeOffset ImportedAt);
 public sealed record AssessmentView(Guid ProposalId, string Status, bool? Viable, decimal? Score, string? Reasons);
 public sealed record ListedProject(Guid ProposalId, string Title, decimal Cost, int Rank);
 public sealed record PrioritizedListView(string Rule, decimal BudgetCeiling, decimal TotalCost, IReadOnlyList<ListedProject> Projects);
@@ -73,6 +88,33 @@ public sealed class PublicApi(HttpClient http)
     /// <summary>Empty too while deliberation has not yet learnt of a newly opened process.</summary>
     public async Task<IReadOnlyList<ProposalView>> ProposalsAsync(Guid processId, CancellationToken ct) =>
         (await GetAsync<ProposalView[]>($"/api/deliberation/processes/{processId}/proposals", ct)).Value ?? [];
+
+    /// <summary>The proposal's current version with its assessment; null when it is not a proposal of this process.</summary>
+    public async Task<ProposalDetailView?> ProposalAsync(Guid processId, Guid proposalId, CancellationToken ct) =>
+        (await GetAsync<ProposalDetailView>(ProposalPath(processId, proposalId), ct)).Value;
+
+    /// <summary>Every version of the proposal, oldest first, each with the assessment it received.</summary>
+    public async Task<IReadOnlyList<ProposalVersionView>> ProposalVersionsAsync(Guid processId, Guid proposalId, CancellationToken ct) =>
+        (await GetAsync<ProposalVersionView[]>($"{ProposalPath(processId, proposalId)}/versions", ct)).Value ?? [];
+
+    /// <summary>The criteria matrix's weighted totals and ranks; null when the process has no matrix.</summary>
+    public async Task<CriteriaRankingView?> CriteriaRankingAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<CriteriaRankingView>($"/api/deliberation/processes/{processId}/criteria/ranking", ct)).Value;
+
+    /// <summary>The workshop calendar; empty too while deliberation has not yet learnt of a newly opened process.</summary>
+    public async Task<IReadOnlyList<WorkshopEntryView>> WorkshopsAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<WorkshopEntryView[]>(WorkshopsPath(processId), ct)).Value ?? [];
+
+    public async Task<WorkshopView?> WorkshopAsync(Guid processId, Guid workshopId, CancellationToken ct) =>
+        (await GetAsync<WorkshopView>($"{WorkshopsPath(processId)}/{workshopId}", ct)).Value;
+
+    /// <summary>The paper ballots an officer imported into the vote, batch by batch.</summary>
+    public async Task<IReadOnlyList<PaperBatchView>> PaperBatchesAsync(Guid processId, Guid roundId, CancellationToken ct) =>
+        (await GetAsync<PaperBatchView[]>($"{RoundPath(processId, roundId)}/paper-batches", ct)).Value ?? [];
+
+    public static string ProposalPath(Guid processId, Guid proposalId) => $"/api/deliberation/processes/{processId}/proposals/{proposalId}";
+
+    public static string WorkshopsPath(Guid processId) => $"/api/deliberation/processes/{processId}/workshops";
 
     public async Task<AssessmentView?> AssessmentAsync(Guid proposalId, CancellationToken ct) =>
         (await GetAsync<AssessmentView>($"/api/assessment/proposals/{proposalId}", ct)).Value;

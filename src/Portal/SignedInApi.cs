@@ -16,6 +16,7 @@ public sealed record ObjectionView(Guid Id, Guid AgentId, string Status, string 
 public sealed record AccreditationView(int Accredited);
 public sealed record EligibilityView(Guid AgentId, bool MayPropose, bool MayVote, bool TrainingRequired, bool Trained, IReadOnlyList<string> Reasons);
 public sealed record ReceiptView(Guid RoundId, string Receipt);
+public sealed record AttendanceView(Guid WorkshopId, Guid AgentId, string CheckedInBy, DateTimeOffset At);
 
 /// <summary>An RFC 7807 refusal (4xx) as the API wrote it: the page shows it beside the form.</summary>
 public sealed record ApiProblem(int Status, string? Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
@@ -98,6 +99,10 @@ public sealed class SignedInApi(HttpClient http)
     /// <summary>The agent's secret ballot: project ids in the voter's order, with points for cumulative ballots.</summary>
     public Task<ApiResult<ReceiptView>> CastBallotAsync(Session s, Guid processId, Guid roundId, IReadOnlyList<Guid> projects, IReadOnlyList<int> points, CancellationToken ct) =>
         SendAsync<ReceiptView>(s, HttpMethod.Post, $"{PublicApi.RoundPath(processId, roundId)}/ballots", JsonContent.Create(new { projects, points }), ct);
+
+    /// <summary>The signed-in agent checks themself in, online, on the workshop's day.</summary>
+    public Task<ApiResult<AttendanceView>> CheckInAsync(Session s, Guid processId, Guid workshopId, CancellationToken ct) =>
+        SendAsync<AttendanceView>(s, HttpMethod.Post, $"{PublicApi.WorkshopsPath(processId)}/{workshopId}/attendance", JsonContent.Create(new { }), ct);
 
     /// <summary>A document of an application, streamed as the API sends it; null when it does not exist or is not this person's to see.</summary>
     public async Task<HttpResponseMessage?> DocumentAsync(Session s, Guid processId, Guid applicationId, Guid documentId, CancellationToken ct)

@@ -212,7 +212,7 @@ public sealed class BallotImportTests(SystemFixture system)
         return (clients, accredited.Select(a => a.Id.ToString()).ToList());
     }
 
-    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string roundPath, string batch, string content, string fileName)
+    internal static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string roundPath, string batch, string content, string fileName)
     {
         using var form = new MultipartFormDataContent();
         form.Add(new StringContent(batch), "batch");

@@ -26,7 +26,7 @@ public sealed class ProposalVersionTests(SystemFixture system)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private HttpClient Public => system.Gateway;
 
-    private static object Whole(string title, decimal cost, string description = "Proyecto priorizado en el taller de diagnóstico") =>
+    internal static object Whole(string title, decimal cost, string description = "Proyecto priorizado en el taller de diagnóstico") =>
         new { title, description, cost, location = "Centro poblado", beneficiaries = 1200, planObjective = "OE2 Servicios básicos" };
 
     [Fact]
@@ -194,14 +194,14 @@ public sealed class ProposalVersionTests(SystemFixture system)
     }
 
     /// <summary>Waits until the version has reached the technical team's queue, pending.</summary>
-    private static Task<QueuedDto> QueuedAsync(HttpClient assessor, ProcessStory story, Guid proposalId, int version) =>
+    internal static Task<QueuedDto> QueuedAsync(HttpClient assessor, ProcessStory story, Guid proposalId, int version) =>
         Eventually.Get(async () =>
         {
             var queue = await assessor.GetFromJsonAsync<List<QueuedDto>>($"/api/assessment/queue?processId={story.Process.Id}", Ct);
             return queue!.SingleOrDefault(q => q.ProposalId == proposalId) is { Status: "Pending" } q && q.Version == version ? q : null;
         }, $"version {version} of {proposalId} in the technical team's queue");
 
-    private static async Task RecommendAsync(HttpClient assessor, Guid proposalId, object recommendation) =>
+    internal static async Task RecommendAsync(HttpClient assessor, Guid proposalId, object recommendation) =>
         await ExpectAsync<JsonElement>(assessor.PostAsJsonAsync($"/api/assessment/proposals/{proposalId}/recommendation", recommendation, Ct), HttpStatusCode.OK);
 
     private Task<ProposalDetailDto> StatusAsync(string path, string status) =>

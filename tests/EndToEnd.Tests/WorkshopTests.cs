@@ -174,7 +174,7 @@ public sealed class WorkshopTests(SystemFixture system)
         Assert.Equal(2, (await Public.GetFromJsonAsync<JsonElement>(ballots[..^"/ballots".Length], Ct)).GetProperty("voters").GetInt32());
     }
 
-    private static async Task<WorkshopDto> ScheduleAsync(ProcessStory story, object request)
+    internal static async Task<WorkshopDto> ScheduleAsync(ProcessStory story, object request)
     {
         var workshop = await ExpectAsync<WorkshopDto>(story.Admin.PostAsJsonAsync($"/api/deliberation/processes/{story.Process.Id}/workshops", request, Ct), HttpStatusCode.Created);
         Assert.Equal((0, false), (workshop.Attendees, workshop.MinutesRecorded));
@@ -182,7 +182,7 @@ public sealed class WorkshopTests(SystemFixture system)
     }
 
     /// <summary>Deliberation learns of the accreditation from registration's event.</summary>
-    private static async Task<EligibilityDto> WaitAccreditedAsync(ProcessStory story, Guid agentId) =>
+    internal static async Task<EligibilityDto> WaitAccreditedAsync(ProcessStory story, Guid agentId) =>
         await Eventually.Get(async () =>
         {
             var r = await story.Admin.GetAsync($"/api/deliberation/processes/{story.Process.Id}/eligibility?agentId={agentId}", Ct);

@@ -10,6 +10,7 @@ public sealed class ResultadosModel(PublicApi api) : PageModel
     public RoundView? Round { get; private set; }
     public ResultView? Result { get; private set; }
     public SupportersChart? Chart { get; private set; }
+    public IReadOnlyList<PaperBatchView> PaperBatches { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -23,7 +24,11 @@ public sealed class ResultadosModel(PublicApi api) : PageModel
         Round = await round;
         if (Round is { IsOpen: false } closed)
         {
-            Result = await api.ResultAsync(id, closed.Id, ct);
+            var result = api.ResultAsync(id, closed.Id, ct);
+            var batches = api.PaperBatchesAsync(id, closed.Id, ct);
+            await Task.WhenAll(result, batches);
+            Result = await result;
+            PaperBatches = await batches;
             Chart = Result is null ? null : new SupportersChart(Result);
         }
         return Page();
