@@ -192,6 +192,35 @@ Console.WriteLine("Delegates: two women and two men, as Ilo's quota asks");
 await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/stage", new { toStage = "Concertation" }), HttpStatusCode.OK);
 Console.WriteLine($"Preparation closed with {agentIds.Count} accredited agents; the process is in Concertation.");
 
+// Concertation's workshops: the diagnosis in the municipal auditorium, the prioritisation also online, the
+// formalization ahead in its own stage. The officer checks the agents in from the sign-in sheet.
+var workshopsPath = $"/api/deliberation/processes/{processId}/workshops";
+var diagnosis = await Retry(() => admin.PostAsJsonAsync(workshopsPath, new
+{
+    kind = "Diagnosis", date = today, startTime = "09:00", place = "Auditorio de la Municipalidad Provincial de Ilo",
+    agenda = "1. Brechas de agua, salud y vías en la provincia 2. Objetivos del Plan de Desarrollo Concertado",
+}), HttpStatusCode.Created);
+var diagnosisId = diagnosis.GetProperty("id").GetGuid();
+var prioritisation = await Expect(await admin.PostAsJsonAsync(workshopsPath, new
+{
+    kind = "Prioritisation", date = today, startTime = "15:00", place = "Coliseo Municipal de Ilo", onlineLink = "https://reuniones.mpi.gob.pe/priorizacion",
+    agenda = "1. Resultados de la evaluación técnica 2. Votación de los proyectos viables",
+}), HttpStatusCode.Created);
+await Expect(await admin.PostAsJsonAsync(workshopsPath, new
+{
+    kind = "Formalization", date = today, startTime = "10:00", place = "Auditorio de la Municipalidad Provincial de Ilo",
+    agenda = "1. Votación de la lista final 2. Acta de Acuerdos y Compromisos 3. Elección del Comité de Vigilancia",
+}), HttpStatusCode.Created);
+foreach (var agentId in agentIds)
+{
+    await Retry(() => admin.PostAsJsonAsync($"{workshopsPath}/{diagnosisId}/attendance", new { agentId }), HttpStatusCode.Created);
+}
+await Expect(await admin.PostAsJsonAsync($"{workshopsPath}/{diagnosisId}/minutes", new
+{
+    text = $"Asistieron {agentIds.Count} agentes. Se priorizaron las brechas de agua potable en Pampa Inalámbrica y de atención primaria en Miramar.",
+}), HttpStatusCode.Created);
+Console.WriteLine($"Workshops: diagnosis held with {agentIds.Count} agents and its minutes; prioritisation (also online) and formalization scheduled");
+
 (string Title, decimal Cost, int Beneficiaries, decimal Score)[] proposals =
 [
     ("Ampliación de agua potable en Pampa Inalámbrica", 1_200_000m, 4800, 88m),
@@ -201,6 +230,7 @@ Console.WriteLine($"Preparation closed with {agentIds.Count} accredited agents; 
     ("Parque infantil y loza deportiva en Alto Ilo", 300_000m, 1600, 58m),
 ];
 var proposalIds = new List<(Guid Id, decimal Score)>();
+var proposers = new List<HttpClient>();
 for (var i = 0; i < proposals.Length; i++)
 {
     var p = proposals[i];
@@ -209,38 +239,89 @@ for (var i = 0; i < proposals.Length; i++)
         new { title = p.Title, description = "Propuesta del taller de diagnóstico y priorización", cost = p.Cost, location = "Ilo", beneficiaries = p.Beneficiaries, planObjective = "PDC Ilo: OE2 servicios básicos" }),
         HttpStatusCode.Created);
     proposalIds.Add((created.GetProperty("id").GetGuid(), p.Score));
+    proposers.Add(proposer);
     Console.WriteLine($"Proposal: {p.Title} (S/ {p.Cost:N2})");
 }
 
+// The technical team: the water project is viable at a lower reference cost; the pier is observed, back to
+// its proposer, who revises it; the rest are viable as proposed.
 var assessor = await As("technical-team", "equipo-tecnico-ilo");
-foreach (var (id, score) in proposalIds)
+async Task Assess(Guid id, object verdict) =>
+    await Retry(() => assessor.PostAsJsonAsync($"/api/assessment/proposals/{id}/recommendation", verdict), HttpStatusCode.OK);
+await Assess(proposalIds[0].Id, new
 {
-    await Retry(() => assessor.PostAsJsonAsync($"/api/assessment/proposals/{id}/recommendation",
-        new { viable = true, score, reasons = "Viable: competencia provincial, costos de referencia verificados" }), HttpStatusCode.OK);
+    recommendation = "ViableAtAdjustedCost", adjustedCost = 1_150_000m, score = proposalIds[0].Score,
+    reasons = "Viable; el costo de las conexiones domiciliarias se ajusta a los precios de referencia de la EPS",
+});
+foreach (var i in new[] { 1, 2, 4 })
+{
+    await Assess(proposalIds[i].Id, new { viable = true, score = proposalIds[i].Score, reasons = "Viable: competencia provincial, costos de referencia verificados" });
 }
-Console.WriteLine("The technical team assessed every proposal.");
+await Assess(proposalIds[3].Id, new { recommendation = "Observed", score = 0m, reasons = "Falta el estudio de demanda de la cámara de frío y la opinión de la Dirección Regional de Producción" });
+var pierPath = $"/api/deliberation/processes/{processId}/proposals/{proposalIds[3].Id}";
+// The proposer sees the observation once deliberation has it, and answers with a second version.
+await Retry(() => proposers[3].PatchAsJsonAsync(pierPath, new
+{
+    cost = 650_000m,
+    description = "Muelle artesanal con cámara de frío de 20 t, dimensionada por el estudio de demanda de la asociación de pescadores; opinión favorable de la DIREPRO adjunta",
+}), HttpStatusCode.OK);
+await Retry(() => assessor.PostAsJsonAsync($"/api/assessment/proposals/{proposalIds[3].Id}/recommendation",
+    new { viable = true, score = 70m, reasons = "Subsanada la observación: estudio de demanda y opinión sectorial presentados", version = 2 }), HttpStatusCode.OK);
+Console.WriteLine("The technical team assessed every proposal: one viable at an adjusted cost (S/ 1,150,000.00), one observed, revised (version 2, S/ 650,000.00) and then viable.");
 
-// The agents vote, secretly, on every viable proposal: approval ballots of at most S/ 2,500,000 each.
+// The agents vote, secretly, on every viable proposal: approval ballots of at most S/ 2,500,000 each. Five
+// vote online; three vote on paper at the prioritisation workshop, and the officer imports that table's ballots.
+var ids = proposalIds.Select(p => p.Id).ToArray();
 var round = await Retry(() => admin.PostAsJsonAsync($"/api/deliberation/processes/{processId}/rounds", new { budgetLimit = 2_500_000m }), HttpStatusCode.Created);
 var roundId = round.GetProperty("id").GetGuid();
-var ids = proposalIds.Select(p => p.Id).ToArray();
+var roundPath = $"/api/deliberation/processes/{processId}/rounds/{roundId}";
 // Each agent's choice, by the proposals' order above: water, roads, clinic, pier, park.
 int[][] choices = [[0, 2], [0, 1], [2, 3], [0, 2, 4], [1, 4], [0, 3], [2, 4], [0, 2]];
+const int Online = 5;
 var receipts = new List<string>();
-for (var i = 0; i < agentIds.Count; i++)
+for (var i = 0; i < Online; i++)
 {
     var voter = await As("agent", agentIds[i].ToString());
     // Deliberation learns of each training attendance from registration's events: retry until it may vote.
-    var cast = await Retry(() => voter.PostAsJsonAsync($"/api/deliberation/processes/{processId}/rounds/{roundId}/ballots",
-        new { projects = choices[i % choices.Length].Select(c => ids[c]) }), HttpStatusCode.Created);
+    var cast = await Retry(() => voter.PostAsJsonAsync($"{roundPath}/ballots", new { projects = choices[i].Select(c => ids[c]) }), HttpStatusCode.Created);
     receipts.Add(cast.GetProperty("receipt").GetString()!);
 }
-Console.WriteLine($"{receipts.Count} secret ballots cast; receipts such as {receipts[0]}");
-var result = await Expect(await admin.PostAsync($"/api/deliberation/processes/{processId}/rounds/{roundId}/closure", null), HttpStatusCode.OK);
+var paper = "projects\n" + string.Join("\n", choices.Skip(Online).Select(c => string.Join(';', c.Select(x => ids[x]))));
+using (var form = new MultipartFormDataContent())
+{
+    form.Add(new StringContent("Taller de priorización, mesa 1"), "batch");
+    var file = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(paper + "\n"));
+    file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+    form.Add(file, "file", "mesa-1.csv");
+    var batch = await Expect(await admin.PostAsync($"{roundPath}/paper-batches", form), HttpStatusCode.Created);
+    Console.WriteLine($"{receipts.Count} secret ballots cast online (receipts such as {receipts[0]}), {batch.GetProperty("ballots").GetInt32()} paper ballots imported in batch «Taller de priorización, mesa 1»");
+}
+var result = await Expect(await admin.PostAsync($"{roundPath}/closure", null), HttpStatusCode.OK);
 foreach (var project in result.GetProperty("projects").EnumerateArray())
 {
     Console.WriteLine($"  {project.GetProperty("verdict").GetString(),-12} {project.GetProperty("title").GetString()} ({project.GetProperty("supporters").GetInt32()} votes)");
 }
-Console.WriteLine($"Vote closed and counted by equal shares (mes-add1); open data: /api/deliberation/processes/{processId}/rounds/{roundId}/election.pb");
-Console.WriteLine($"Demo loaded, in Concertation. Next: prioritise the list from the vote (POST /api/deliberation/processes/{processId}/prioritized-list as process-admin), then advance the stages; see README.");
+Console.WriteLine($"Vote closed and counted by equal shares (mes-add1); open data: {roundPath}/election.pb, ballots.csv, result.csv");
+
+// The vote's result goes to coordination as the prioritised list; at the formalization workshop the agents
+// approve it as the final list.
+var prioritised = await Expect(await admin.PostAsync($"/api/deliberation/processes/{processId}/prioritized-list", null), HttpStatusCode.Created);
+Console.WriteLine($"Prioritised list sent to coordination: {prioritised.GetProperty("projects").GetArrayLength()} projects, S/ {prioritised.GetProperty("totalCost").GetDecimal():N2}");
+foreach (var stage in new[] { "Coordination", "Formalization" })
+{
+    await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/stage", new { toStage = stage }), HttpStatusCode.OK);
+}
+var finalVote = await Retry(() => admin.PostAsync($"/api/deliberation/processes/{processId}/final-votes", null), HttpStatusCode.Created);
+var finalVotePath = $"/api/deliberation/processes/{processId}/final-votes/{finalVote.GetProperty("id").GetGuid()}";
+string[] finalChoices = ["Approve", "Approve", "Approve", "Approve", "Approve", "Reject", "Approve", "Abstain"];
+for (var i = 0; i < agentIds.Count; i++)
+{
+    var voter = await As("agent", agentIds[i].ToString());
+    await Expect(await voter.PostAsJsonAsync($"{finalVotePath}/ballots", new { choice = finalChoices[i] }), HttpStatusCode.Created);
+}
+var final = await Expect(await admin.PostAsync($"{finalVotePath}/closure", null), HttpStatusCode.OK);
+var tally = final.GetProperty("tally");
+Console.WriteLine($"Final list voted at the formalization workshop: {tally.GetProperty("approve").GetInt32()} approve, {tally.GetProperty("reject").GetInt32()} reject, " +
+    $"{tally.GetProperty("abstain").GetInt32()} abstain; approved: {final.GetProperty("approved").GetBoolean()}");
+Console.WriteLine("Demo loaded, in Formalization. Next: the council formalizes the list in coordination, then it is submitted to the Ministry; see README.");
 return 0;
