@@ -316,7 +316,9 @@ public sealed partial class PortalVotingTests(SystemFixture system, PortalBrowse
         await button.ClickAsync();
         try
         {
-            await page.WaitForURLAsync(arrived, new() { Timeout = 60_000 });
+            // Arriving is the redirect committing; waiting for every resource's load event too made a loaded machine time out on a page already shown.
+            await page.WaitForURLAsync(arrived, new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit });
+            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         }
         catch (TimeoutException)
         {
