@@ -189,27 +189,10 @@ public sealed class BallotImportTests(SystemFixture system)
     }
 
     /// <summary>Accredited and trained agents of the process, each with their own client.</summary>
-    private async Task<(List<HttpClient> Clients, List<string> Ids)> TrainedVotersAsync(ProcessStory story, string jurisdiction, params (string FullName, string Dni)[] agents)
+    private static async Task<(List<HttpClient> Clients, List<string> Ids)> TrainedVotersAsync(ProcessStory story, string jurisdiction, params (string FullName, string Dni)[] agents)
     {
         var accredited = await story.AccreditAgentsAsync(agents.Select((a, i) => (a.FullName, a.Dni, $"Comité vecinal {jurisdiction}-{i + 1}")).ToArray());
-        var session = await ExpectAsync<JsonElement>(story.Admin.PostAsJsonAsync($"/api/registration/processes/{story.Process.Id}/training-sessions",
-            new { date = ProcessStory.TodayInLima.ToString("yyyy-MM-dd"), topic = "Presupuesto participativo y voto", place = "Municipalidad" }, Ct), HttpStatusCode.Created);
-        var sessionId = session.GetProperty("id").GetGuid();
-        var clients = new List<HttpClient>();
-        foreach (var agent in accredited)
-        {
-            var client = system.As(await system.TokenAsync("agent", jurisdiction, agent.Id.ToString()));
-            await ExpectAsync<JsonElement>(client.PostAsJsonAsync($"/api/registration/processes/{story.Process.Id}/training-sessions/{sessionId}/attendance", new { }, Ct),
-                HttpStatusCode.OK);
-            await Eventually.Get(async () =>
-            {
-                var r = await story.Admin.GetAsync($"/api/deliberation/processes/{story.Process.Id}/eligibility?agentId={agent.Id}", Ct);
-                var e = r.IsSuccessStatusCode ? await r.Content.ReadFromJsonAsync<EligibilityTests.EligibilityDto>(Ct) : null;
-                return e is { MayVote: true } ? e : null;
-            }, $"deliberation to learn that agent {agent.Id} may vote");
-            clients.Add(client);
-        }
-        return (clients, accredited.Select(a => a.Id.ToString()).ToList());
+        return (await story.TrainAsync(accredited), accredited.Select(a => a.Id.ToString()).ToList());
     }
 
     internal static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string roundPath, string batch, string content, string fileName)

@@ -286,24 +286,7 @@ public sealed partial class PortalVotingTests(SystemFixture system, PortalBrowse
     }
 
     /// <summary>A training session today, attended online by each agent; then deliberation knows they may vote.</summary>
-    private async Task TrainAsync(ProcessStory story, IEnumerable<AgentDto> agents)
-    {
-        var session = await ExpectAsync<JsonElement>(story.Admin.PostAsJsonAsync($"/api/registration/processes/{story.Process.Id}/training-sessions",
-            new { date = ProcessStory.TodayInLima.ToString("yyyy-MM-dd"), topic = "Presupuesto participativo y voto", place = "Municipalidad" }, Ct), HttpStatusCode.Created);
-        var sessionId = session.GetProperty("id").GetGuid();
-        foreach (var agent in agents)
-        {
-            var client = system.As(await system.TokenAsync("agent", "170101", agent.Id.ToString()));
-            await ExpectAsync<JsonElement>(client.PostAsJsonAsync($"/api/registration/processes/{story.Process.Id}/training-sessions/{sessionId}/attendance", new { }, Ct),
-                HttpStatusCode.OK);
-            await Eventually.Get(async () =>
-            {
-                var r = await story.Admin.GetAsync($"/api/deliberation/processes/{story.Process.Id}/eligibility?agentId={agent.Id}", Ct);
-                var e = r.IsSuccessStatusCode ? await r.Content.ReadFromJsonAsync<EligibilityTests.EligibilityDto>(Ct) : null;
-                return e is { MayVote: true } ? e : null;
-            }, $"deliberation to learn that {agent.FullName} may vote");
-        }
-    }
+    private static Task TrainAsync(ProcessStory story, IEnumerable<AgentDto> agents) => story.TrainAsync(agents);
 
     /// <summary>The portal's session cookie for a token, as the sign-in page sets it.</summary>
     private Cookie SessionCookie(string token) => new()

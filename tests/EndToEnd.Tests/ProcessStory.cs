@@ -81,6 +81,29 @@ public sealed class ProcessStory
         await ProcessSteps.AdvanceAsync(_admin, Process.Id, "Concertation", _ct);
     }
 
+    /// <summary>A training session today, attended online by each agent; returns their clients once deliberation knows they may vote.</summary>
+    public async Task<List<HttpClient>> TrainAsync(IEnumerable<AgentDto> agents)
+    {
+        var session = await Created<System.Text.Json.JsonElement>(_admin.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/training-sessions",
+            new { date = TodayInLima.ToString("yyyy-MM-dd"), topic = "Presupuesto participativo y voto", place = "Municipalidad" }, _ct));
+        var sessionId = session.GetProperty("id").GetGuid();
+        var clients = new List<HttpClient>();
+        foreach (var agent in agents)
+        {
+            var client = _system.As(await _system.TokenAsync("agent", _jurisdiction, agent.Id.ToString()));
+            var attended = await client.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/training-sessions/{sessionId}/attendance", new { }, _ct);
+            Assert.True(attended.StatusCode == HttpStatusCode.OK, $"attendance: {(int)attended.StatusCode} {await attended.Content.ReadAsStringAsync(_ct)}");
+            await Eventually.Get(async () =>
+            {
+                var r = await _admin.GetAsync($"/api/deliberation/processes/{Process.Id}/eligibility?agentId={agent.Id}", _ct);
+                var e = r.IsSuccessStatusCode ? await r.Content.ReadFromJsonAsync<EligibilityTests.EligibilityDto>(_ct) : null;
+                return e is { MayVote: true } ? e : null;
+            }, $"deliberation to learn that {agent.FullName} may vote");
+            clients.Add(client);
+        }
+        return clients;
+    }
+
     /// <summary>One agent through all of Preparation; the one accredited proposes.</summary>
     public async Task<AgentDto> AccreditAgentAsync(string fullName, string dni, string organisation) =>
         (await AccreditAgentsAsync((fullName, dni, organisation))).Single();
