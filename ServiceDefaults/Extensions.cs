@@ -45,7 +45,6 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
-        var otlpEndpoint = Uri.TryCreate(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"], UriKind.Absolute, out var endpoint) ? endpoint : null;
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -62,10 +61,7 @@ public static class Extensions
                     o.Filter = ctx => !ctx.Request.Path.StartsWithSegments(HealthEndpointPath)
                                       && !ctx.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddGrpcClientInstrumentation()
-                .AddHttpClientInstrumentation(o =>
-                    // The exporter's own posts are suppressed, except a retry after a failed export, which would
-                    // otherwise start a trace of its own in every service whenever the collector stalls.
-                    o.FilterHttpRequestMessage = request => !IsTelemetryExport(request.RequestUri, otlpEndpoint)));
+                .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -74,9 +70,6 @@ public static class Extensions
 
         return builder;
     }
-
-    private static bool IsTelemetryExport(Uri? request, Uri? otlpEndpoint) =>
-        request is not null && otlpEndpoint is not null && Uri.Compare(request, otlpEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
