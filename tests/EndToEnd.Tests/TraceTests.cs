@@ -75,6 +75,6 @@ public sealed class TraceTests(SystemFixture system)
         Assert.True(added.Count == 0, $"{added.Count} spans while idle: {string.Join(", ", added.Take(10).Select(s => $"{s.Service}/{s.Scope}/{s.Name}"))}");
         // And no background work ever started a trace of its own: every trace begins with a request.
         var roots = system.Telemetry.Spans.Where(s => s.ParentSpanId is null).ToList();
-        Assert.All(roots, r => Assert.True(r.Kind == Span.Types.SpanKind.Server, $"a trace started by {r.Service}/{r.Scope}/{r.Name} ({r.Kind})"));
+        Assert.All(roots, r => Assert.True(r.Kind == Span.Types.SpanKind.Server, $"a trace started by {r.Service}/{r.Scope}/{r.Name} ({r.Kind}) to {r.Target}"));
     }
 }

@@ -22,6 +22,9 @@ public static class EventBusExtensions
 
         builder.Services.AddMassTransit(bus =>
         {
+            // A government's deployment does not report its usage to a third party (MassTransit posts it to
+            // usage-tracking.masstransit.io by default, a root trace in every service when it does).
+            bus.DisableUsageTelemetry();
             configureConsumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {

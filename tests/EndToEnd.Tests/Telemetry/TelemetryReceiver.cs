@@ -11,7 +11,8 @@ using PBServices.EndToEnd.Tests.Telemetry.Otlp;
 namespace PBServices.EndToEnd.Tests.Telemetry;
 
 /// <summary>One span as a service exported it, with the service that exported it.</summary>
-public sealed record ExportedSpan(string Service, string TraceId, string SpanId, string? ParentSpanId, string Name, Span.Types.SpanKind Kind, string Scope);
+/// <summary>A span as a service exported it; <paramref name="Target"/> is the address a client span called, to say what a stray one was.</summary>
+public sealed record ExportedSpan(string Service, string TraceId, string SpanId, string? ParentSpanId, string Name, Span.Types.SpanKind Kind, string Scope, string? Target = null);
 
 /// <summary>
 /// An OTLP/HTTP receiver the services export their traces to during the tests (what the Aspire dashboard
@@ -60,7 +61,8 @@ public sealed class TelemetryReceiver : IAsyncDisposable
                 foreach (var span in scope.Spans)
                 {
                     _spans.Enqueue(new ExportedSpan(service, Convert.ToHexStringLower(span.TraceId.Span), Convert.ToHexStringLower(span.SpanId.Span),
-                        span.ParentSpanId.IsEmpty ? null : Convert.ToHexStringLower(span.ParentSpanId.Span), span.Name, span.Kind, scope.Scope?.Name ?? ""));
+                        span.ParentSpanId.IsEmpty ? null : Convert.ToHexStringLower(span.ParentSpanId.Span), span.Name, span.Kind, scope.Scope?.Name ?? "",
+                        span.Attributes.FirstOrDefault(a => a.Key is "url.full" or "server.address")?.Value?.StringValue));
                 }
             }
         }
