@@ -314,7 +314,7 @@ public sealed partial class PortalVotingTests(SystemFixture system, PortalBrowse
     {
         var response = await page.RunAndWaitForResponseAsync(() => button.ClickAsync(), r => r.Request.Method == "POST" && r.Request.IsNavigationRequest,
             new() { Timeout = 60_000 });
-        await page.WaitForLoadStateAsync(LoadState.Load);
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded, new() { Timeout = 60_000 });
         return response.Status;
     }
 
