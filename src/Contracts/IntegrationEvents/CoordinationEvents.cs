@@ -1,5 +1,24 @@
 namespace PBServices.Contracts.IntegrationEvents;
 
+/// <summary>
+/// Coordination between levels closed for a process: its list as the agents agreed it after the authorities'
+/// decisions (each published with its reason beside the results), with each project's co-financing. The final
+/// vote at the formalization workshop is on this list.
+/// </summary>
+public sealed record ListCoordinated : IntegrationEvent
+{
+    public required Guid ListId { get; init; }
+    public required GovernmentLevel Level { get; init; }
+    public required int FiscalYear { get; init; }
+    public required decimal BudgetCeiling { get; init; }
+    /// <summary>The projects in their coordinated order, at their full cost.</summary>
+    public required IReadOnlyList<ListedProject> Projects { get; init; }
+    /// <summary>What this government commits of its own ceiling: its share of co-financed projects, the full cost of the others.</summary>
+    public required decimal OwnCommitment { get; init; }
+    /// <summary>The authorities' decisions that changed the agents' list.</summary>
+    public required int Decisions { get; init; }
+}
+
 public sealed record ListFormalized : IntegrationEvent
 {
     public required Guid ListId { get; init; }

@@ -10,6 +10,8 @@ public sealed record ProposalSubmitted : IntegrationEvent
     public required string Location { get; init; }
     public required int Beneficiaries { get; init; }
     public required string PlanObjective { get; init; }
+    /// <summary>The districts (ubigeo) whose residents benefit; empty in events published before proposals named them.</summary>
+    public IReadOnlyList<string> Districts { get; init; } = [];
 }
 
 /// <summary>
@@ -28,6 +30,8 @@ public sealed record ProposalRevised : IntegrationEvent
     public required string Location { get; init; }
     public required int Beneficiaries { get; init; }
     public required string PlanObjective { get; init; }
+    /// <summary>The districts (ubigeo) whose residents benefit; empty in events published before proposals named them.</summary>
+    public IReadOnlyList<string> Districts { get; init; } = [];
 }
 
 public sealed record ListPrioritized : IntegrationEvent

@@ -12,7 +12,182 @@ internal static class CoordinationSchema
         new(1, "baseline", BuildingBlockSchema.OutboxAndInbox, Baseline),
         new(2, "audit log", AuditSchema.Sql),
         new(3, "trace context and stage copy", BuildingBlockSchema.OutboxTraceContext, ProcessStageStore.Schema),
+        new(4, "coordination between levels: items, decisions, impact rules, co-financing", Levels),
     ];
+
+    /// <summary>
+    /// The agents' list stays as received (list_projects); the coordinated list is its items, changed only by
+    /// decisions, which are append-only. A co-financing agreement's shares add up to its project's cost, and what a
+    /// government commits (its included projects without an agreement, and its shares in any list) stays within its
+    /// ceiling: both checked at commit by constraint triggers, with the committing government's list row locked.
+    /// </summary>
+    private const string Levels = """
+        ALTER TABLE lists
+            ADD CONSTRAINT lists_status CHECK (status IN ('Received', 'Coordinated', 'Formalized')),
+            ADD CONSTRAINT lists_ceiling CHECK (budget_ceiling > 0),
+            ADD COLUMN coordinated_at timestamptz NULL,
+            ADD COLUMN coordinated_by text NULL;
+        CREATE INDEX lists_by_year ON lists (fiscal_year, jurisdiction);
+
+        -- Proposals as deliberation published them (newest version), and the technical team's finding on the level.
+        CREATE TABLE proposals (
+            proposal_id     uuid PRIMARY KEY,
+            process_id      uuid          NOT NULL,
+            jurisdiction    text          NOT NULL,
+            version         int           NOT NULL CHECK (version > 0),
+            title           text          NOT NULL,
+            cost            numeric(16,2) NOT NULL,
+            location        text          NOT NULL,
+            beneficiaries   int           NOT NULL,
+            plan_objective  text          NOT NULL,
+            districts       text[]        NOT NULL DEFAULT '{}',
+            competence      text          NULL CHECK (competence IN ('District', 'Province', 'Region'))
+        );
+
+        -- What a level counts as of wider impact, for its own list and the lists below it.
+        CREATE TABLE impact_rules (
+            process_id       uuid PRIMARY KEY REFERENCES process_stages (process_id),
+            cost_threshold   numeric(16,2) NULL CHECK (cost_threshold > 0),
+            multi_district   boolean       NOT NULL,
+            plan_objectives  text[]        NOT NULL DEFAULT '{}',
+            set_by           text          NOT NULL,
+            set_at           timestamptz   NOT NULL
+        );
+
+        CREATE TABLE items (
+            list_id         uuid          NOT NULL REFERENCES lists (id),
+            proposal_id     uuid          NOT NULL,
+            -- The list whose agents prioritised it: this list, or a lower one it was escalated from.
+            origin_list_id  uuid          NOT NULL REFERENCES lists (id),
+            title           text          NOT NULL,
+            cost            numeric(16,2) NOT NULL CHECK (cost > 0),
+            score           numeric(6,2)  NOT NULL,
+            agreed_rank     int           NULL CHECK (agreed_rank > 0),
+            rank            int           NULL CHECK (rank > 0),
+            status          text          NOT NULL CHECK (status IN ('Included', 'Dropped', 'Escalated', 'Merged')),
+            merged_into     uuid          NULL,
+            PRIMARY KEY (list_id, proposal_id),
+            CONSTRAINT items_rank_when_included CHECK ((status = 'Included') = (rank IS NOT NULL)),
+            CONSTRAINT items_merged_into CHECK ((status = 'Merged') = (merged_into IS NOT NULL)),
+            CONSTRAINT items_one_rank UNIQUE (list_id, rank) DEFERRABLE INITIALLY DEFERRED
+        );
+        -- A project counts in one list only: escalated, it leaves the list below.
+        CREATE UNIQUE INDEX items_included_once ON items (proposal_id) WHERE status = 'Included';
+        INSERT INTO items (list_id, proposal_id, origin_list_id, title, cost, score, agreed_rank, rank, status)
+            SELECT list_id, proposal_id, list_id, title, cost, score, rank, rank, 'Included' FROM list_projects;
+
+        CREATE TABLE decisions (
+            id           uuid PRIMARY KEY,
+            list_id      uuid        NOT NULL REFERENCES lists (id),
+            proposal_id  uuid        NULL,
+            kind         text        NOT NULL CHECK (kind IN ('Drop', 'Reorder', 'Alter', 'Escalate', 'Include', 'Merge')),
+            details      jsonb       NOT NULL,
+            reason       text        NOT NULL CHECK (length(btrim(reason)) > 0),
+            author       text        NOT NULL,
+            role         text        NOT NULL,
+            decided_at   timestamptz NOT NULL
+        );
+        CREATE INDEX decisions_by_list ON decisions (list_id, decided_at);
+        CREATE FUNCTION decisions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'decisions are append-only: a decision is corrected by another decision' USING ERRCODE = 'integrity_constraint_violation';
+        END $$;
+        CREATE TRIGGER decisions_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON decisions
+            FOR EACH STATEMENT EXECUTE FUNCTION decisions_append_only();
+
+        CREATE TABLE cofinancing_agreements (
+            id           uuid PRIMARY KEY,
+            list_id      uuid          NOT NULL,
+            proposal_id  uuid          NOT NULL,
+            total        numeric(16,2) NOT NULL CHECK (total > 0),
+            agreed_by    text          NOT NULL,
+            agreed_at    timestamptz   NOT NULL,
+            UNIQUE (list_id, proposal_id),
+            FOREIGN KEY (list_id, proposal_id) REFERENCES items (list_id, proposal_id)
+        );
+        CREATE TABLE cofinancing_shares (
+            agreement_id  uuid          NOT NULL REFERENCES cofinancing_agreements (id) ON DELETE CASCADE,
+            position      int           NOT NULL CHECK (position > 0),
+            party_kind    text          NOT NULL CHECK (party_kind IN ('Government', 'Community', 'Organisation', 'Company')),
+            party         text          NOT NULL CHECK (length(btrim(party)) > 0),
+            -- A government pays from the ceiling of its own process of the same fiscal year.
+            process_id    uuid          NULL,
+            contribution  text          NOT NULL CHECK (contribution IN ('Money', 'Materials', 'Labour')),
+            amount        numeric(16,2) NOT NULL CHECK (amount > 0),
+            commitment    text          NULL,
+            PRIMARY KEY (agreement_id, position),
+            CONSTRAINT shares_government_process CHECK ((party_kind = 'Government') = (process_id IS NOT NULL)),
+            CONSTRAINT shares_government_money CHECK (party_kind <> 'Government' OR contribution = 'Money')
+        );
+        CREATE UNIQUE INDEX shares_one_per_government ON cofinancing_shares (agreement_id, process_id) WHERE process_id IS NOT NULL;
+
+        -- What a government has committed: its included projects without an agreement, and its shares of agreements on included projects.
+        CREATE FUNCTION government_commitment(p uuid) RETURNS numeric LANGUAGE sql STABLE AS $$
+            SELECT coalesce((SELECT sum(i.cost) FROM items i JOIN lists l ON l.id = i.list_id
+                             WHERE l.process_id = p AND i.status = 'Included'
+                               AND NOT EXISTS (SELECT 1 FROM cofinancing_agreements a WHERE a.list_id = i.list_id AND a.proposal_id = i.proposal_id)), 0)
+                 + coalesce((SELECT sum(s.amount) FROM cofinancing_shares s JOIN cofinancing_agreements a ON a.id = s.agreement_id
+                             JOIN items i ON i.list_id = a.list_id AND i.proposal_id = a.proposal_id
+                             WHERE s.process_id = p AND i.status = 'Included'), 0)
+        $$;
+
+        CREATE FUNCTION cofinancing_adds_up() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE a record; shares numeric; cost numeric;
+        BEGIN
+            SELECT * INTO a FROM cofinancing_agreements WHERE id = coalesce(NEW.agreement_id, OLD.agreement_id);
+            IF NOT FOUND THEN RETURN NULL; END IF;
+            SELECT coalesce(sum(amount), 0) INTO shares FROM cofinancing_shares WHERE agreement_id = a.id;
+            SELECT i.cost INTO cost FROM items i WHERE i.list_id = a.list_id AND i.proposal_id = a.proposal_id;
+            IF shares <> cost OR a.total <> cost THEN
+                RAISE EXCEPTION 'co-financing shares add up to %, the project costs %', shares, cost USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE CONSTRAINT TRIGGER cofinancing_adds_up AFTER INSERT OR UPDATE OR DELETE ON cofinancing_shares
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cofinancing_adds_up();
+
+        CREATE FUNCTION within_ceiling(p uuid) RETURNS void LANGUAGE plpgsql AS $$
+        DECLARE ceiling numeric; committed numeric;
+        BEGIN
+            IF p IS NULL THEN RETURN; END IF;
+            SELECT budget_ceiling INTO ceiling FROM lists WHERE process_id = p FOR UPDATE;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'no list of process % to charge', p USING ERRCODE = 'foreign_key_violation';
+            END IF;
+            committed := government_commitment(p);
+            IF committed > ceiling THEN
+                RAISE EXCEPTION 'process % would commit % of its ceiling of %', p, committed, ceiling USING ERRCODE = 'check_violation';
+            END IF;
+        END $$;
+        CREATE FUNCTION shares_within_ceiling() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM within_ceiling(NEW.process_id);
+            RETURN NULL;
+        END $$;
+        CREATE CONSTRAINT TRIGGER shares_within_ceiling AFTER INSERT OR UPDATE ON cofinancing_shares
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION shares_within_ceiling();
+        CREATE FUNCTION items_within_ceiling() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.status = 'Included' THEN
+                PERFORM within_ceiling((SELECT process_id FROM lists WHERE id = NEW.list_id));
+                PERFORM within_ceiling(s.process_id) FROM cofinancing_shares s JOIN cofinancing_agreements a ON a.id = s.agreement_id
+                    WHERE a.list_id = NEW.list_id AND a.proposal_id = NEW.proposal_id;
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE CONSTRAINT TRIGGER items_within_ceiling AFTER INSERT OR UPDATE ON items
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION items_within_ceiling();
+
+        -- Nothing of a list changes once it is coordinated, except by its formalization.
+        CREATE FUNCTION items_open() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT status FROM lists WHERE id = coalesce(NEW.list_id, OLD.list_id)) <> 'Received' THEN
+                RAISE EXCEPTION 'the list is coordinated: its items no longer change' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN coalesce(NEW, OLD);
+        END $$;
+        CREATE TRIGGER items_open BEFORE UPDATE OR DELETE ON items FOR EACH ROW EXECUTE FUNCTION items_open();
+        """;
 
     /// <summary>What the service created before migrations existed, unchanged, so such a database upgrades in place.</summary>
     private const string Baseline = """
