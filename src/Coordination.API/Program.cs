@@ -16,12 +16,15 @@ builder.AddEventBus("coordination", bus =>
     bus.AddConsumer<ProcessOpenedStageCopy>();
     bus.AddConsumer<StageAdvancedStageCopy>();
     bus.AddConsumer<ListPrioritizedHandler>();
+    bus.AddConsumer<ProposalSubmittedCopy>();
+    bus.AddConsumer<ProposalRevisedCopy>();
 });
 
 var app = builder.Build();
 
 app.UsePbService();
 app.MapCoordinationApi();
+app.MapLevelsApi();
 app.MapAuditApi("/api/coordination");
 app.MapGrpcService<CoordinationQueryService>();
 

@@ -18,6 +18,7 @@ builder.AddEventBus("deliberation", bus =>
     bus.AddConsumer<AgentAccreditationRevokedHandler>();
     bus.AddConsumer<TrainingAttendedHandler>();
     bus.AddConsumer<AssessmentCompletedHandler>();
+    bus.AddConsumer<ListCoordinatedHandler>();
 });
 
 var app = builder.Build();

@@ -136,6 +136,7 @@ public sealed class BallotImportTests(SystemFixture system)
         var votesPath = $"/api/deliberation/processes/{story.Process.Id}/final-votes";
         await ProblemAsync(story.Admin.PostAsync(votesPath, null, Ct), HttpStatusCode.Conflict, "stage", "Formalization");
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Coordination", Ct);
+        await story.CloseCoordinationAsync();
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Formalization", Ct);
 
         using var opened = await ProcessSteps.UntilAsync(() => story.Admin.PostAsync(votesPath, null, Ct), HttpStatusCode.Created, "deliberation to reach Formalization and open the vote");

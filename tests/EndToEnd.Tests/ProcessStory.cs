@@ -177,13 +177,13 @@ public sealed class ProcessStory
         return System.Text.Json.JsonSerializer.Deserialize<T>(body, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
     }
 
-    public async Task<ProposalDto> ProposeAsync(string title, decimal cost)
+    public async Task<ProposalDto> ProposeAsync(string title, decimal cost, IReadOnlyList<string>? districts = null)
     {
         var agent = _agent ?? throw new InvalidOperationException("Accredit an agent first");
         var proposal = await Eventually.Get(async () =>
         {
             var r = await agent.PostAsJsonAsync($"/api/deliberation/processes/{Process.Id}/proposals",
-                new { title, description = "Propuesta del taller de diagnóstico", cost, location = "Centro poblado", beneficiaries = 1200, planObjective = "OE2 Servicios básicos" }, _ct);
+                new { title, description = "Propuesta del taller de diagnóstico", cost, location = "Centro poblado", beneficiaries = 1200, planObjective = "OE2 Servicios básicos", districts }, _ct);
             return r.StatusCode == HttpStatusCode.Created ? await r.Content.ReadFromJsonAsync<ProposalDto>(_ct) : null;
         }, "deliberation to accept a proposal from the accredited agent");
         Proposals.Add(proposal);
@@ -216,6 +216,14 @@ public sealed class ProcessStory
         var r = await _admin.PostAsync($"/api/deliberation/processes/{Process.Id}/prioritized-list", null, _ct);
         Assert.Equal(HttpStatusCode.Created, r.StatusCode);
         return (await r.Content.ReadFromJsonAsync<PrioritizedListDto>(_ct))!;
+    }
+
+    /// <summary>In Coordination, the coordination council closes the list (as the agents left it, unless the test decided otherwise): ListCoordinated.</summary>
+    public async Task CloseCoordinationAsync()
+    {
+        var council = _system.As(await _system.TokenAsync("coordination-council", _jurisdiction, $"consejo-coordinacion-{_jurisdiction}"));
+        using var closed = await ProcessSteps.UntilAsync(() => council.PostAsync($"/api/coordination/processes/{Process.Id}/closure", null, _ct), HttpStatusCode.OK,
+            "coordination to hold the list in Coordination and close it");
     }
 
     /// <summary>The stages advance to Formalization, the council formalizes the list, and in Submission it reaches the Ministry.</summary>

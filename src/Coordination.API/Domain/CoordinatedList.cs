@@ -9,6 +9,8 @@ public enum ListStatus
 {
     /// <summary>Received from deliberation; being coordinated with the other levels.</summary>
     Received,
+    /// <summary>Coordination closed (<c>ListCoordinated</c>): the list the agents vote on at the formalization workshop.</summary>
+    Coordinated,
     /// <summary>Approved by the council with its Acta de Acuerdos y Compromisos; flows to the Ministry.</summary>
     Formalized,
 }
@@ -39,7 +41,7 @@ public sealed class CoordinatedList
     public ListFormalized Formalize(ProcessStage process, string? actaReference, DateTimeOffset now)
     {
         StageRule.Require(process.Stage, "Formalization", Stage.Formalization);
-        if (Status != ListStatus.Received)
+        if (Status == ListStatus.Formalized)
         {
             throw new ConflictException("processId", "The list is already formalized; it changes only by an audited correction");
         }
@@ -64,6 +66,16 @@ public sealed class CoordinatedList
             ApprovedAt = now,
             Projects = Projects,
         };
+    }
+
+    /// <summary>Closes coordination: the list's items are fixed from now on.</summary>
+    public void MarkCoordinated()
+    {
+        if (Status != ListStatus.Received)
+        {
+            throw new ConflictException("processId", $"Coordination of this list is already closed ({Status})");
+        }
+        Status = ListStatus.Coordinated;
     }
 
     public static CoordinatedList Restore(Guid id, Guid processId, string jurisdiction, string level, int fiscalYear, decimal ceiling, string rule,

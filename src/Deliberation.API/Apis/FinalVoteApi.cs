@@ -17,8 +17,8 @@ public static class FinalVoteApi
         var api = app.MapGroup("/api/deliberation/processes/{processId:guid}/final-votes")
             .WithTag("Final list vote", "At the formalization workshop the agents approve or reject the prioritised list: one secret ballot each, with a receipt; approved, the list is published as FinalListVoted.");
         api.MapPost("/", OpenVote).RequireAuthorization(Roles.ProcessAdmin)
-            .WithSummary("Open the agents' vote on the process's prioritised list")
-            .Refuses(StatusCodes.Status409Conflict, "Not in Formalization or its calendar window, no prioritised list, a vote already open, or the list already approved.");
+            .WithSummary("Open the agents' vote on the process's coordinated list")
+            .Refuses(StatusCodes.Status409Conflict, "Not in Formalization or its calendar window, no coordinated list (coordination not closed), a vote already open, or the list already approved.");
         api.MapGet("/", ListVotes).AllowAnonymous()
             .WithSummary("The process's votes on the final list, the latest last, with their counts once closed");
         api.MapGet("/{voteId:guid}", GetVote).AllowAnonymous()
@@ -47,7 +47,8 @@ public static class FinalVoteApi
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         user.EnsureActsFor(process.Jurisdiction);
-        var list = await uow.GetPrioritizedListAsync(processId, ct);
+        // The agents vote on the list as coordination between levels left it, with every authority decision published beside it.
+        var list = await uow.GetCoordinatedListAsync(processId, ct);
         var vote = FinalListVote.Open(process, await uow.GetCalendarAsync(processId, ct), list?.Id, list?.Items ?? [], await uow.ListFinalVotesAsync(processId, ct), uow.Now);
         await uow.InsertFinalVoteAsync(vote, ct);
         uow.Audit(Actor.As(user, Roles.ProcessAdmin), "final-vote.opened", processId, vote.Id.ToString(), new { vote.ListId, Projects = vote.Projects.Select(p => p.ProposalId) });

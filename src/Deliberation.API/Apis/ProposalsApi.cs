@@ -49,18 +49,21 @@ public static class ProposalsApi
         return app;
     }
 
-    public sealed record SubmitProposalRequest(string? Title, string? Description, decimal Cost, string? Location, int Beneficiaries, string? PlanObjective);
-    public sealed record ProposalChangeRequest(string? Title, string? Description, decimal? Cost, string? Location, int? Beneficiaries, string? PlanObjective);
+    /// <summary><paramref name="Districts"/>: the districts (ubigeo) whose residents benefit; a district's proposal benefits the district itself when none is named.</summary>
+    public sealed record SubmitProposalRequest(string? Title, string? Description, decimal Cost, string? Location, int Beneficiaries, string? PlanObjective,
+        IReadOnlyList<string>? Districts = null);
+    public sealed record ProposalChangeRequest(string? Title, string? Description, decimal? Cost, string? Location, int? Beneficiaries, string? PlanObjective,
+        IReadOnlyList<string>? Districts = null);
     public sealed record WithdrawalRequest(string? Reason);
     /// <summary><paramref name="Cost"/> is the proposer's; <paramref name="EffectiveCost"/> the one the vote and the list use (the adjusted cost where the technical team set one).</summary>
     public sealed record ProposalResponse(Guid Id, Guid ProcessId, string Title, decimal Cost, string Status, decimal? Score, int Version = 1,
         AssessmentRecommendation? Recommendation = null, decimal? AdjustedCost = null, decimal? EffectiveCost = null);
     public sealed record AssessmentSummary(int Version, AssessmentRecommendation Recommendation, decimal Score, decimal? AdjustedCost, string Reasons);
     public sealed record ProposalDetailResponse(Guid Id, Guid ProcessId, int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries,
-        string PlanObjective, string Status, decimal EffectiveCost, AssessmentSummary? Assessment, string? WithdrawalReason);
+        string PlanObjective, string Status, decimal EffectiveCost, AssessmentSummary? Assessment, string? WithdrawalReason, IReadOnlyList<string> Districts);
     public sealed record VersionAssessmentResponse(AssessmentRecommendation Recommendation, decimal Score, decimal? AdjustedCost, string Reasons, DateTimeOffset AssessedAt);
     public sealed record ProposalVersionResponse(int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries, string PlanObjective,
-        DateTimeOffset CreatedAt, VersionAssessmentResponse? Assessment);
+        DateTimeOffset CreatedAt, VersionAssessmentResponse? Assessment, IReadOnlyList<string> Districts);
     public sealed record PrioritizedListResponse(Guid ListId, Guid ProcessId, string Rule, decimal BudgetCeiling, decimal TotalCost, IReadOnlyList<ListedProject> Projects);
 
     private static async Task<Created<ProposalResponse>> SubmitProposal(Guid processId, SubmitProposalRequest r, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
@@ -70,11 +73,11 @@ public static class ProposalsApi
         user.EnsureActsFor(process.Jurisdiction);
         var agentId = user.SubjectId();
         var agent = await uow.FindAccreditedAgentAsync(agentId, ct);
-        var (proposal, submitted) = Proposal.Submit(process, agent, agentId, r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective, uow.Now);
+        var (proposal, submitted) = Proposal.Submit(process, agent, agentId, r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective, uow.Now, r.Districts);
         await uow.InsertProposalAsync(proposal, ct);
         uow.Publish(submitted);
         uow.Audit(Actor.As(user, Roles.Agent), "proposal.submitted", processId, proposal.Id.ToString(),
-            new { proposal.Title, proposal.Description, proposal.Cost, proposal.Location, proposal.Beneficiaries, proposal.PlanObjective });
+            new { proposal.Title, proposal.Description, proposal.Cost, proposal.Location, proposal.Beneficiaries, proposal.PlanObjective, proposal.Districts });
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/deliberation/processes/{processId}/proposals/{proposal.Id}",
             new ProposalResponse(proposal.Id, processId, proposal.Title, proposal.Cost, proposal.Status.ToString(), null, proposal.Version, EffectiveCost: proposal.EffectiveCost));
@@ -93,7 +96,7 @@ public static class ProposalsApi
         var versions = await uow.GetVersionsAsync(proposalId, ct);
         return TypedResults.Ok(versions.Select(v => new ProposalVersionResponse(v.Version, v.Content.Title, v.Content.Description, v.Content.Cost, v.Content.Location,
             v.Content.Beneficiaries, v.Content.PlanObjective, v.CreatedAt,
-            v.Assessment is { } a ? new VersionAssessmentResponse(a.Recommendation, a.Score, a.AdjustedCost, a.Reasons, a.AssessedAt) : null)).ToArray());
+            v.Assessment is { } a ? new VersionAssessmentResponse(a.Recommendation, a.Score, a.AdjustedCost, a.Reasons, a.AssessedAt) : null, v.Content.Districts)).ToArray());
     }
 
     private static Task<Ok<ProposalDetailResponse>> ReplaceProposal(Guid processId, Guid proposalId, ProposalChangeRequest r, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct) =>
@@ -112,12 +115,12 @@ public static class ProposalsApi
         var agentId = user.SubjectId();
         var revision = proposal.Status == ProposalStatus.Observed;
         var revised = proposal.Revise(process, await uow.FindAccreditedAgentAsync(agentId, ct), agentId, await uow.VoteBegunAsync(processId, ct),
-            new ProposalChange(r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective), replace);
+            new ProposalChange(r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective, r.Districts), replace);
         await uow.UpdateProposalAsync(proposal, ct);
         await uow.InsertVersionAsync(proposal, ct);
         uow.Publish(revised);
         uow.Audit(Actor.As(user, Roles.Agent), revision ? "proposal.revised" : "proposal.edited", processId, proposal.Id.ToString(),
-            new { proposal.Version, proposal.Title, proposal.Description, proposal.Cost, proposal.Location, proposal.Beneficiaries, proposal.PlanObjective });
+            new { proposal.Version, proposal.Title, proposal.Description, proposal.Cost, proposal.Location, proposal.Beneficiaries, proposal.PlanObjective, proposal.Districts });
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToDetail(proposal));
     }
@@ -137,7 +140,7 @@ public static class ProposalsApi
 
     private static ProposalDetailResponse ToDetail(Proposal p) =>
         new(p.Id, p.ProcessId, p.Version, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, p.Status.ToString(), p.EffectiveCost,
-            p.Recommendation is { } rec ? new AssessmentSummary(p.Version, rec, p.Score ?? 0m, p.AdjustedCost, p.AssessmentReasons ?? "") : null, p.WithdrawalReason);
+            p.Recommendation is { } rec ? new AssessmentSummary(p.Version, rec, p.Score ?? 0m, p.AdjustedCost, p.AssessmentReasons ?? "") : null, p.WithdrawalReason, p.Districts);
 
     private static async Task<Ok<ProposalResponse[]>> ListProposals(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
     {

@@ -65,7 +65,7 @@ public sealed class FinalListVote
         RequireWindow(calendar, now);
         if (listId is not { } list || projects.Count == 0)
         {
-            throw new ConflictException("processId", "The process has no prioritised list to vote on");
+            throw new ConflictException("processId", "The process has no coordinated list to vote on yet: coordination between levels closes it first");
         }
         if (earlier.Any(v => v.ClosedAt is null))
         {

@@ -19,9 +19,16 @@ public enum ProposalStatus
 }
 
 /// <summary>What an agent proposes, as one version holds it; checked the same way on submission and on every change.</summary>
-public sealed record ProposalContent(string Title, string Description, decimal Cost, string Location, int Beneficiaries, string PlanObjective)
+public sealed record ProposalContent(string Title, string Description, decimal Cost, string Location, int Beneficiaries, string PlanObjective, IReadOnlyList<string> Districts)
 {
-    public static ProposalContent Checked(ProcessCopy process, string? title, string? description, decimal cost, string? location, int beneficiaries, string? planObjective)
+    public const int MaxDistricts = 50;
+
+    /// <summary>
+    /// <paramref name="districts"/> are the districts (ubigeo) whose residents benefit, within the process's region: what coordination
+    /// reads to find projects of wider impact. Not given, a district's proposal benefits the district itself.
+    /// </summary>
+    public static ProposalContent Checked(ProcessCopy process, string? title, string? description, decimal cost, string? location, int beneficiaries, string? planObjective,
+        IReadOnlyList<string>? districts = null)
     {
         title = Guard.Text("title", title, 200);
         description = Guard.Text("description", description, 4000);
@@ -36,12 +43,42 @@ public sealed record ProposalContent(string Title, string Description, decimal C
         {
             throw new DomainException("beneficiaries", "A project benefits at least one person");
         }
-        return new ProposalContent(title, description, cost, location, beneficiaries, planObjective);
+        return new ProposalContent(title, description, cost, location, beneficiaries, planObjective, CheckedDistricts(process, districts));
+    }
+
+    private static IReadOnlyList<string> CheckedDistricts(ProcessCopy process, IReadOnlyList<string>? districts)
+    {
+        if (districts is null)
+        {
+            return process.Level == GovernmentLevel.District ? [process.Jurisdiction] : [];
+        }
+        if (districts.Count > MaxDistricts)
+        {
+            throw new DomainException("districts", $"At most {MaxDistricts} districts");
+        }
+        var region = process.Jurisdiction[..2] + "0000";
+        for (var i = 0; i < districts.Count; i++)
+        {
+            var code = districts[i];
+            if (code is not { Length: 6 } || !code.All(char.IsAsciiDigit) || Jurisdictions.LevelOf(code) != GovernmentLevel.District)
+            {
+                throw new DomainException($"districts[{i}]", "A district's six-digit ubigeo (its last two digits are not 00)");
+            }
+            if (!Jurisdictions.Contains(region, code))
+            {
+                throw new DomainException($"districts[{i}]", $"District {code} is outside the region {region} of this process");
+            }
+            if (districts.Take(i).Contains(code))
+            {
+                throw new DomainException($"districts[{i}]", $"District {code} is named twice");
+            }
+        }
+        return districts.ToList();
     }
 }
 
 /// <summary>A change the proposer asks for: in a replacement every field is given; in a patch, null keeps the current value.</summary>
-public sealed record ProposalChange(string? Title, string? Description, decimal? Cost, string? Location, int? Beneficiaries, string? PlanObjective);
+public sealed record ProposalChange(string? Title, string? Description, decimal? Cost, string? Location, int? Beneficiaries, string? PlanObjective, IReadOnlyList<string>? Districts = null);
 
 /// <summary>
 /// A public-investment project proposed by an accredited agent. The proposer edits it while it waits for
@@ -62,6 +99,7 @@ public sealed class Proposal
     public string Location => Content.Location;
     public int Beneficiaries => Content.Beneficiaries;
     public string PlanObjective => Content.PlanObjective;
+    public IReadOnlyList<string> Districts => Content.Districts;
     public ProposalStatus Status { get; private set; }
     public decimal? Score { get; private set; }
     public AssessmentRecommendation? Recommendation { get; private set; }
@@ -73,14 +111,14 @@ public sealed class Proposal
 
     /// <summary>An accredited agent proposes a project during Concertation; returns it with the event for the technical team.</summary>
     public static (Proposal Proposal, ProposalSubmitted Submitted) Submit(ProcessCopy process, AgentCopy? agent, Guid agentId, string? title, string? description, decimal cost,
-        string? location, int beneficiaries, string? planObjective, DateTimeOffset now)
+        string? location, int beneficiaries, string? planObjective, DateTimeOffset now, IReadOnlyList<string>? districts = null)
     {
         if (agent is null || agent.ProcessId != process.Id)
         {
             throw new ForbiddenException("Only agents accredited in this process may propose projects");
         }
         StageRule.Require(process.Stage, "Submission of proposals", Stage.Concertation);
-        var content = ProposalContent.Checked(process, title, description, cost, location, beneficiaries, planObjective);
+        var content = ProposalContent.Checked(process, title, description, cost, location, beneficiaries, planObjective, districts);
         var proposal = new Proposal
         {
             Id = Guid.CreateVersion7(now),
@@ -101,6 +139,7 @@ public sealed class Proposal
             Location = content.Location,
             Beneficiaries = content.Beneficiaries,
             PlanObjective = content.PlanObjective,
+            Districts = content.Districts,
         });
     }
 
@@ -121,9 +160,9 @@ public sealed class Proposal
             throw new ConflictException("status", $"A proposal changes only while it waits for the technical team or after it observed it; this one is {Status}");
         }
         var content = replace
-            ? ProposalContent.Checked(process, change.Title, change.Description, change.Cost ?? 0, change.Location, change.Beneficiaries ?? 0, change.PlanObjective)
+            ? ProposalContent.Checked(process, change.Title, change.Description, change.Cost ?? 0, change.Location, change.Beneficiaries ?? 0, change.PlanObjective, change.Districts)
             : ProposalContent.Checked(process, change.Title ?? Title, change.Description ?? Description, change.Cost ?? Cost, change.Location ?? Location,
-                change.Beneficiaries ?? Beneficiaries, change.PlanObjective ?? PlanObjective);
+                change.Beneficiaries ?? Beneficiaries, change.PlanObjective ?? PlanObjective, change.Districts ?? Districts);
         Version++;
         Content = content;
         Status = ProposalStatus.Submitted;
@@ -144,6 +183,7 @@ public sealed class Proposal
             Location = content.Location,
             Beneficiaries = content.Beneficiaries,
             PlanObjective = content.PlanObjective,
+            Districts = content.Districts,
         };
     }
 

@@ -17,6 +17,7 @@ internal static class DeliberationSchema
         new(7, "proposal versions and the four assessment verdicts", ProposalVersions),
         new(8, "criteria matrix and scores", Criteria),
         new(9, "workshops, attendance and minutes", Workshops),
+        new(10, "districts a proposal benefits, and the coordinated list the final vote is on", CoordinatedLists),
     ];
 
     /// <summary>
@@ -201,6 +202,32 @@ internal static class DeliberationSchema
     /// Workshops on the calendar, each agent's attendance once (a primary key), and minutes as versions: what
     /// is recorded of a workshop is never changed or deleted, a correction is the next version with its reason.
     /// </summary>
+    /// <summary>
+    /// The list coordination closed (ListCoordinated), kept as it arrived: its id is the prioritised list's, and it may hold
+    /// projects escalated from the processes below, which are not this service's proposals of this process.
+    /// </summary>
+    private const string CoordinatedLists = """
+        ALTER TABLE proposals ADD COLUMN districts text[] NOT NULL DEFAULT '{}';
+        ALTER TABLE proposal_versions ADD COLUMN districts text[] NOT NULL DEFAULT '{}';
+        CREATE TABLE coordinated_lists (
+            list_id         uuid PRIMARY KEY REFERENCES prioritized_lists (id),
+            process_id      uuid          NOT NULL UNIQUE REFERENCES processes (id),
+            own_commitment  numeric(16,2) NOT NULL CHECK (own_commitment >= 0),
+            decisions       int           NOT NULL CHECK (decisions >= 0),
+            received_at     timestamptz   NOT NULL
+        );
+        CREATE TABLE coordinated_list_items (
+            list_id      uuid          NOT NULL REFERENCES coordinated_lists (list_id),
+            proposal_id  uuid          NOT NULL,
+            title        text          NOT NULL,
+            cost         numeric(16,2) NOT NULL CHECK (cost > 0),
+            score        numeric(6,2)  NOT NULL,
+            rank         int           NOT NULL CHECK (rank > 0),
+            PRIMARY KEY (list_id, proposal_id),
+            UNIQUE (list_id, rank)
+        );
+        """;
+
     private const string Workshops = """
         CREATE TABLE workshops (
             id           uuid PRIMARY KEY,

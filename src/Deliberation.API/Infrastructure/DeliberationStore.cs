@@ -75,10 +75,11 @@ internal static class DeliberationStore
     {
         await uow.Connection.ExecuteAsync(uow.Command(
             """
-            INSERT INTO proposals (id, process_id, agent_id, title, description, cost, location, beneficiaries, plan_objective, status, submitted_at, version)
-            VALUES (@Id, @ProcessId, @AgentId, @Title, @Description, @Cost, @Location, @Beneficiaries, @PlanObjective, @Status, @now, @Version)
+            INSERT INTO proposals (id, process_id, agent_id, title, description, cost, location, beneficiaries, plan_objective, status, submitted_at, version, districts)
+            VALUES (@Id, @ProcessId, @AgentId, @Title, @Description, @Cost, @Location, @Beneficiaries, @PlanObjective, @Status, @now, @Version, @districts)
             """,
-            new { p.Id, p.ProcessId, p.AgentId, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, Status = p.Status.ToString(), now = uow.Now, p.Version }, ct));
+            new { p.Id, p.ProcessId, p.AgentId, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, Status = p.Status.ToString(), now = uow.Now, p.Version,
+                districts = p.Districts.ToArray() }, ct));
         await uow.InsertVersionAsync(p, ct);
     }
 
@@ -86,17 +87,17 @@ internal static class DeliberationStore
     public static Task InsertVersionAsync(this UnitOfWork uow, Proposal p, CancellationToken ct) =>
         uow.Connection.ExecuteAsync(uow.Command(
             """
-            INSERT INTO proposal_versions (proposal_id, version, title, description, cost, location, beneficiaries, plan_objective, created_at)
-            VALUES (@Id, @Version, @Title, @Description, @Cost, @Location, @Beneficiaries, @PlanObjective, @now)
+            INSERT INTO proposal_versions (proposal_id, version, title, description, cost, location, beneficiaries, plan_objective, created_at, districts)
+            VALUES (@Id, @Version, @Title, @Description, @Cost, @Location, @Beneficiaries, @PlanObjective, @now, @districts)
             """,
-            new { p.Id, p.Version, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, now = uow.Now }, ct));
+            new { p.Id, p.Version, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, now = uow.Now, districts = p.Districts.ToArray() }, ct));
 
     /// <summary>The proposal's current state; locked for the change the caller is about to make when <paramref name="forUpdate"/>.</summary>
     public static async Task<Proposal?> FindProposalAsync(this UnitOfWork uow, Guid proposalId, CancellationToken ct, bool forUpdate = false)
     {
         var row = await uow.Connection.QuerySingleOrDefaultAsync<ProposalRow>(uow.Command(
             $"""
-            SELECT id, process_id AS ProcessId, agent_id AS AgentId, version, title, description, cost, location, beneficiaries, plan_objective AS PlanObjective,
+            SELECT id, process_id AS ProcessId, agent_id AS AgentId, version, title, description, cost, location, beneficiaries, plan_objective AS PlanObjective, to_jsonb(districts)::text AS Districts,
                    status, score, recommendation, adjusted_cost AS AdjustedCost, assessment_reasons AS AssessmentReasons, withdrawal_reason AS WithdrawalReason
             FROM proposals WHERE id = @proposalId {(forUpdate ? "FOR UPDATE" : "")}
             """, new { proposalId }, ct));
@@ -111,13 +112,13 @@ internal static class DeliberationStore
         uow.Connection.ExecuteAsync(uow.Command(
             """
             UPDATE proposals SET version = @Version, title = @Title, description = @Description, cost = @Cost, location = @Location, beneficiaries = @Beneficiaries,
-                plan_objective = @PlanObjective, status = @status, score = @Score, recommendation = @recommendation, adjusted_cost = @AdjustedCost,
+                plan_objective = @PlanObjective, districts = @districts, status = @status, score = @Score, recommendation = @recommendation, adjusted_cost = @AdjustedCost,
                 assessment_reasons = @AssessmentReasons, withdrawal_reason = @WithdrawalReason
             WHERE id = @Id
             """,
             new
             {
-                p.Id, p.Version, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, status = p.Status.ToString(), p.Score,
+                p.Id, p.Version, p.Title, p.Description, p.Cost, p.Location, p.Beneficiaries, p.PlanObjective, districts = p.Districts.ToArray(), status = p.Status.ToString(), p.Score,
                 recommendation = p.Recommendation?.ToString(), p.AdjustedCost, p.AssessmentReasons, p.WithdrawalReason,
             }, ct));
 
@@ -133,11 +134,11 @@ internal static class DeliberationStore
     {
         var rows = await uow.Connection.QueryAsync<VersionRow>(uow.Command(
             """
-            SELECT version, title, description, cost, location, beneficiaries, plan_objective AS PlanObjective, created_at AS CreatedAt,
+            SELECT version, title, description, cost, location, beneficiaries, plan_objective AS PlanObjective, to_jsonb(districts)::text AS Districts, created_at AS CreatedAt,
                    recommendation, score, adjusted_cost AS AdjustedCost, assessment_reasons AS AssessmentReasons, assessed_at AS AssessedAt
             FROM proposal_versions WHERE proposal_id = @proposalId ORDER BY version
             """, new { proposalId }, ct));
-        return rows.Select(r => new ProposalVersion(r.Version, new ProposalContent(r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective), Utc(r.CreatedAt),
+        return rows.Select(r => new ProposalVersion(r.Version, new ProposalContent(r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective, TextArray(r.Districts)), Utc(r.CreatedAt),
             r.Recommendation is { } rec ? new VersionAssessment(Enum.Parse<AssessmentRecommendation>(rec), r.Score ?? 0m, r.AdjustedCost, r.AssessmentReasons ?? "", Utc(r.AssessedAt!.Value)) : null)).ToList();
     }
 
@@ -199,17 +200,20 @@ internal static class DeliberationStore
         return (h.Id, h.Rule, h.Ceiling, h.Total, items.ToList());
     }
 
+    /// <summary>A text[] read as JSON: Dapper types an array column as System.Array, which no record constructor takes.</summary>
+    private static string[] TextArray(string json) => System.Text.Json.JsonSerializer.Deserialize<string[]>(json) ?? [];
+
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc), TimeSpan.Zero);
 
     private sealed record ProposalRow(Guid Id, Guid ProcessId, Guid AgentId, int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries,
-        string PlanObjective, string Status, decimal? Score, string? Recommendation, decimal? AdjustedCost, string? AssessmentReasons, string? WithdrawalReason)
+        string PlanObjective, string Districts, string Status, decimal? Score, string? Recommendation, decimal? AdjustedCost, string? AssessmentReasons, string? WithdrawalReason)
     {
-        public Proposal ToDomain() => Proposal.Restore(Id, ProcessId, AgentId, Version, new ProposalContent(Title, Description, Cost, Location, Beneficiaries, PlanObjective),
+        public Proposal ToDomain() => Proposal.Restore(Id, ProcessId, AgentId, Version, new ProposalContent(Title, Description, Cost, Location, Beneficiaries, PlanObjective, TextArray(Districts)),
             Enum.Parse<ProposalStatus>(Status), Score, Recommendation is { } r ? Enum.Parse<AssessmentRecommendation>(r) : null, AdjustedCost, AssessmentReasons, WithdrawalReason);
     }
 
     private sealed record ListedRow(Guid Id, string Title, decimal Cost, string Status, decimal? Score, decimal? AdjustedCost, int Version, string? Recommendation);
 
-    private sealed record VersionRow(int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries, string PlanObjective, DateTime CreatedAt,
+    private sealed record VersionRow(int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries, string PlanObjective, string Districts, DateTime CreatedAt,
         string? Recommendation, decimal? Score, decimal? AdjustedCost, string? AssessmentReasons, DateTime? AssessedAt);
 }

@@ -30,17 +30,9 @@ public static class Ubigeo
         return value;
     }
 
-    public static GovernmentLevel LevelOf(string code) =>
-        code.EndsWith("0000", StringComparison.Ordinal) ? GovernmentLevel.Region
-        : code.EndsWith("00", StringComparison.Ordinal) ? GovernmentLevel.Province
-        : GovernmentLevel.District;
+    public static GovernmentLevel LevelOf(string code) => Jurisdictions.LevelOf(code);
 
-    public static string? ParentOf(string code) => LevelOf(code) switch
-    {
-        GovernmentLevel.Region => null,
-        GovernmentLevel.Province => code[..2] + "0000",
-        _ => code[..4] + "00",
-    };
+    public static string? ParentOf(string code) => Jurisdictions.ParentOf(code);
 
     /// <summary>The code itself and the jurisdictions above it, the region first.</summary>
     public static IReadOnlyList<string> Lineage(string code)
@@ -54,12 +46,7 @@ public static class Ubigeo
     }
 
     /// <summary>Whether a place lies within a jurisdiction: a district within its province and region.</summary>
-    public static bool Contains(string jurisdiction, string code) => LevelOf(jurisdiction) switch
-    {
-        GovernmentLevel.Region => code[..2] == jurisdiction[..2],
-        GovernmentLevel.Province => code[..4] == jurisdiction[..4],
-        _ => code == jurisdiction,
-    };
+    public static bool Contains(string jurisdiction, string code) => Jurisdictions.Contains(jurisdiction, code);
 
     public static string Describe(GovernmentLevel level) => level switch
     {

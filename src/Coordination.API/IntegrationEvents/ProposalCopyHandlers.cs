@@ -1,0 +1,20 @@
+using PBServices.BuildingBlocks.Data;
+using PBServices.BuildingBlocks.Inbox;
+using PBServices.Contracts.IntegrationEvents;
+using PBServices.Coordination.Infrastructure;
+
+namespace PBServices.Coordination.IntegrationEvents;
+
+/// <summary>Keeps what impact classification reads of a proposal: its districts, beneficiaries, objective and cost.</summary>
+public sealed class ProposalSubmittedCopy(UnitOfWorkFactory db, ILogger<ProposalSubmittedCopy> logger) : IdempotentConsumer<ProposalSubmitted>(db, logger)
+{
+    protected override Task HandleAsync(ProposalSubmitted e, UnitOfWork uow, CancellationToken ct) =>
+        uow.UpsertProposalAsync(e.ProposalId, e.ProcessId, e.Jurisdiction, 1, e.Title, e.Cost, e.Location, e.Beneficiaries, e.PlanObjective, e.Districts, ct);
+}
+
+/// <summary>A revised proposal replaces its copy when it is newer.</summary>
+public sealed class ProposalRevisedCopy(UnitOfWorkFactory db, ILogger<ProposalRevisedCopy> logger) : IdempotentConsumer<ProposalRevised>(db, logger)
+{
+    protected override Task HandleAsync(ProposalRevised e, UnitOfWork uow, CancellationToken ct) =>
+        uow.UpsertProposalAsync(e.ProposalId, e.ProcessId, e.Jurisdiction, e.Version, e.Title, e.Cost, e.Location, e.Beneficiaries, e.PlanObjective, e.Districts, ct);
+}
