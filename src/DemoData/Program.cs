@@ -304,13 +304,29 @@ foreach (var project in result.GetProperty("projects").EnumerateArray())
 Console.WriteLine($"Vote closed and counted by equal shares (mes-add1); open data: {roundPath}/election.pb, ballots.csv, result.csv");
 
 // The vote's result goes to coordination as the prioritised list; at the formalization workshop the agents
-// approve it as the final list.
+// approve the coordinated list as the final one.
 var prioritised = await Expect(await admin.PostAsync($"/api/deliberation/processes/{processId}/prioritized-list", null), HttpStatusCode.Created);
 Console.WriteLine($"Prioritised list sent to coordination: {prioritised.GetProperty("projects").GetArrayLength()} projects, S/ {prioritised.GetProperty("totalCost").GetDecimal():N2}");
-foreach (var stage in new[] { "Coordination", "Formalization" })
+// Coordination: the council agrees with the residents of Pampa Inalámbrica that they contribute 30% of the water
+// works in labour (faenas), as Ilo's communities do; the municipality pays the rest from its ceiling. It then closes
+// coordination, and the list goes to the formalization workshop with that agreement published beside it.
+await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/stage", new { toStage = "Coordination" }), HttpStatusCode.OK);
+var coordinationCouncil = await As("coordination-council", "consejo-coordinacion-ilo");
+var coordinationPath = $"/api/coordination/processes/{processId}";
+var water = proposalIds[0].Id;
+await Retry(() => coordinationCouncil.PutAsJsonAsync($"{coordinationPath}/items/{water}/cofinancing", new
 {
-    await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/stage", new { toStage = stage }), HttpStatusCode.OK);
-}
+    reason = "Acta de compromiso con la junta vecinal de Pampa Inalámbrica",
+    shares = new object[]
+    {
+        new { partyKind = "Government", party = "Municipalidad Provincial de Ilo", processId, contribution = "Money", amount = 805_000m, commitment = "Expediente técnico, materiales y dirección de obra" },
+        new { partyKind = "Community", party = "Junta vecinal de Pampa Inalámbrica", contribution = "Labour", amount = 345_000m, commitment = "Faenas comunales de zanjeo y tendido: 30 % de la obra" },
+    },
+}), HttpStatusCode.OK);
+var coordinated = await Expect(await coordinationCouncil.PostAsync($"{coordinationPath}/closure", null), HttpStatusCode.OK);
+Console.WriteLine($"Coordinated: the water project co-financed (municipality S/ 805,000.00, community S/ 345,000.00 in labour); Ilo commits " +
+    $"S/ {coordinated.GetProperty("commitment").GetDecimal():N2} of its S/ {coordinated.GetProperty("budgetCeiling").GetDecimal():N2} ceiling");
+await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/stage", new { toStage = "Formalization" }), HttpStatusCode.OK);
 var finalVote = await Retry(() => admin.PostAsync($"/api/deliberation/processes/{processId}/final-votes", null), HttpStatusCode.Created);
 var finalVotePath = $"/api/deliberation/processes/{processId}/final-votes/{finalVote.GetProperty("id").GetGuid()}";
 string[] finalChoices = ["Approve", "Approve", "Approve", "Approve", "Approve", "Reject", "Approve", "Abstain"];
