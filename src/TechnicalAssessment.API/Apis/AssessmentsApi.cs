@@ -28,12 +28,15 @@ public static class AssessmentsApi
             .WithSummary("Get the technical assessment of a proposal's newest version: the version assessed, its checklist and, once done, the verdict, score, reasons and observations");
         api.MapGet("/proposals/{proposalId:guid}/history", GetHistory)
             .AllowAnonymous()
+            .WithName("GetAssessmentHistory")
             .WithSummary("List the assessment of every version of a proposal, oldest first, each with its checklist, assignment and recommendation");
         api.MapPost("/proposals/{proposalId:guid}/assignment", Assign)
             .RequireAuthorization(Roles.TechnicalTeamLead)
+            .WithName("AssignAssessment")
             .WithSummary("Assign the pending assessment of a proposal's newest version to a member of the technical team, or reassign it")
             .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, the assessment is completed or superseded, or it is already assigned to that member.");
         api.MapPut("/proposals/{proposalId:guid}/checklist", SaveChecklist)
+            .WithName("SaveAssessmentChecklist")
             .WithSummary("Save the checklist of a proposal's newest version (viability, cost, plan alignment, competence, duplication), partially answered if need be, until the recommendation")
             .Refuses(StatusCodes.Status409Conflict, "The process is not in Concertation, or the assessment is completed or superseded.");
         api.MapPost("/proposals/{proposalId:guid}/recommendation", Recommend)

@@ -157,10 +157,10 @@ internal static class AssessmentStore
 
     private sealed record Row(Guid Id, Guid ProposalId, Guid ProcessId, string Jurisdiction, string Title, decimal Cost, string Status, bool? Viable, decimal? Score, string? Reasons,
         string? Assessor, int Version, string? Recommendation, decimal? AdjustedCost, string? Description, string? Location, int? Beneficiaries, string? PlanObjective,
-        DateTimeOffset QueuedAt, string? AssignedTo, string? AssignedBy, DateTimeOffset? AssignedAt, string? Observations, DateTimeOffset? CompletedAt,
+        DateTime QueuedAt, string? AssignedTo, string? AssignedBy, DateTime? AssignedAt, string? Observations, DateTime? CompletedAt,
         bool HasChecklist, string? PreInvestment, string? ViabilityNote, string? CostFinding, decimal? ChecklistAdjustedCost, string? CostJustification,
         bool? AlignedWithPlan, string? AlignmentNote, string? Competence, string? Duplication, Guid? DuplicateOfProposal, string? DuplicateOfProject,
-        string? DuplicationNote, string? ChecklistSavedBy, DateTimeOffset? ChecklistSavedAt, DateOnly? ConcertationEnds)
+        string? DuplicationNote, string? ChecklistSavedBy, DateTime? ChecklistSavedAt, DateOnly? ConcertationEnds)
     {
         public DomainAssessment ToDomain()
         {
@@ -171,9 +171,14 @@ internal static class AssessmentStore
                 : null;
             return DomainAssessment.Restore(Id, ProposalId, ProcessId, Jurisdiction, Title, Cost, Status, Viable, Score, Reasons, Assessor, Version,
                     Parse<AssessmentRecommendation>(Recommendation), AdjustedCost)
-                .WithStored(Description, Location, Beneficiaries, PlanObjective, QueuedAt, AssignedTo, AssignedBy, AssignedAt, checklist, ChecklistSavedBy, ChecklistSavedAt,
-                    Observations, CompletedAt);
+                .WithStored(Description, Location, Beneficiaries, PlanObjective, Utc(QueuedAt), AssignedTo, AssignedBy, Utc(AssignedAt), checklist, ChecklistSavedBy,
+                    Utc(ChecklistSavedAt), Observations, Utc(CompletedAt));
         }
+
+        // Npgsql reads timestamptz as a UTC DateTime, which Dapper's constructor mapping will not widen to DateTimeOffset.
+        private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc), TimeSpan.Zero);
+
+        private static DateTimeOffset? Utc(DateTime? t) => t is { } v ? Utc(v) : null;
 
         private static T? Parse<T>(string? value) where T : struct, Enum => value is null ? null : Enum.Parse<T>(value);
     }
