@@ -243,21 +243,48 @@ for (var i = 0; i < proposals.Length; i++)
     Console.WriteLine($"Proposal: {p.Title} (S/ {p.Cost:N2})");
 }
 
-// The technical team: the water project is viable at a lower reference cost; the pier is observed, back to
-// its proposer, who revises it; the rest are viable as proposed.
+// The technical team: its lead assigns each proposal to a member, who answers the checklist on the whole proposal
+// and recommends by it. The water project is viable at a lower reference cost; the pier is observed, back to its
+// proposer, who revises it, and the new version is assigned and assessed again; the rest are viable as proposed.
+var lead = await As("technical-team-lead", "jefe-equipo-tecnico-ilo");
 var assessor = await As("technical-team", "equipo-tecnico-ilo");
+async Task Assign(Guid id) =>
+    await Retry(() => lead.PostAsJsonAsync($"/api/assessment/proposals/{id}/assignment", new { assignee = "equipo-tecnico-ilo" }), HttpStatusCode.OK);
+// The member saves a first pass, then the whole checklist; an adjusted cost goes with its justification.
+async Task Checklist(Guid id, string preInvestment, decimal? adjustedCost = null)
+{
+    var path = $"/api/assessment/proposals/{id}/checklist";
+    await Retry(() => assessor.PutAsJsonAsync(path, new { preInvestment }), HttpStatusCode.OK);
+    await Retry(() => assessor.PutAsJsonAsync(path, new
+    {
+        preInvestment, costFinding = adjustedCost is null ? "AsProposed" : "Adjusted", adjustedCost,
+        costJustification = adjustedCost is null ? null : "Las conexiones domiciliarias se costean a los precios de referencia de la EPS Ilo",
+        alignedWithPlan = true, alignmentNote = "PDC Ilo: OE2 servicios básicos", competence = "Province", duplication = "None",
+    }), HttpStatusCode.OK);
+}
 async Task Assess(Guid id, object verdict) =>
     await Retry(() => assessor.PostAsJsonAsync($"/api/assessment/proposals/{id}/recommendation", verdict), HttpStatusCode.OK);
+foreach (var (id, _) in proposalIds)
+{
+    await Assign(id);
+}
+await Checklist(proposalIds[0].Id, "ProfileApproved", adjustedCost: 1_150_000m);
 await Assess(proposalIds[0].Id, new
 {
-    recommendation = "ViableAtAdjustedCost", adjustedCost = 1_150_000m, score = proposalIds[0].Score,
+    recommendation = "ViableAtAdjustedCost", score = proposalIds[0].Score,
     reasons = "Viable; el costo de las conexiones domiciliarias se ajusta a los precios de referencia de la EPS",
 });
 foreach (var i in new[] { 1, 2, 4 })
 {
+    await Checklist(proposalIds[i].Id, "ProfileInPreparation");
     await Assess(proposalIds[i].Id, new { viable = true, score = proposalIds[i].Score, reasons = "Viable: competencia provincial, costos de referencia verificados" });
 }
-await Assess(proposalIds[3].Id, new { recommendation = "Observed", score = 0m, reasons = "Falta el estudio de demanda de la cámara de frío y la opinión de la Dirección Regional de Producción" });
+await Checklist(proposalIds[3].Id, "NoStudy");
+await Assess(proposalIds[3].Id, new
+{
+    recommendation = "Observed", score = 0m, reasons = "La demanda de la cámara de frío no está sustentada",
+    observations = "Falta el estudio de demanda de la cámara de frío y la opinión de la Dirección Regional de Producción",
+});
 var pierPath = $"/api/deliberation/processes/{processId}/proposals/{proposalIds[3].Id}";
 // The proposer sees the observation once deliberation has it, and answers with a second version.
 await Retry(() => proposers[3].PatchAsJsonAsync(pierPath, new
@@ -265,6 +292,9 @@ await Retry(() => proposers[3].PatchAsJsonAsync(pierPath, new
     cost = 650_000m,
     description = "Muelle artesanal con cámara de frío de 20 t, dimensionada por el estudio de demanda de la asociación de pescadores; opinión favorable de la DIREPRO adjunta",
 }), HttpStatusCode.OK);
+// Version 2 reaches the queue unassigned: the lead assigns it again, and the member reassesses it.
+await Assign(proposalIds[3].Id);
+await Checklist(proposalIds[3].Id, "ProfileInPreparation");
 await Retry(() => assessor.PostAsJsonAsync($"/api/assessment/proposals/{proposalIds[3].Id}/recommendation",
     new { viable = true, score = 70m, reasons = "Subsanada la observación: estudio de demanda y opinión sectorial presentados", version = 2 }), HttpStatusCode.OK);
 Console.WriteLine("The technical team assessed every proposal: one viable at an adjusted cost (S/ 1,150,000.00), one observed, revised (version 2, S/ 650,000.00) and then viable.");

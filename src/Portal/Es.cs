@@ -66,6 +66,25 @@ public static class Es
         _ => recommendation,
     };
 
+    /// <summary>Where the proposal stands in Invierte.pe's pre-investment phase, by the technical team's checklist.</summary>
+    public static string PreInvestment(string status) => status switch
+    {
+        "NoStudy" => "Sin estudio de preinversión",
+        "ProfileInPreparation" => "Ficha técnica o perfil en elaboración",
+        "ProfileApproved" => "Ficha técnica o perfil aprobado",
+        "ViableDeclared" => "Declarada viable en Invierte.pe",
+        _ => status,
+    };
+
+    /// <summary>The level whose competence a matter is (the checklist's answer).</summary>
+    public static string Competence(string level) => level switch
+    {
+        "District" => "Municipalidad distrital",
+        "Province" => "Municipalidad provincial",
+        "Region" => "Gobierno regional",
+        _ => level,
+    };
+
     /// <summary>A badge's colour class for a proposal's status: good, bad, or waiting (no class).</summary>
     public static string StatusTone(string status) => status switch
     {

@@ -33,6 +33,11 @@ public sealed record WorkshopView(Guid Id, Guid ProcessId, string Kind, DateOnly
     int Attendees, bool MinutesRecorded, IReadOnlyList<MinutesView> Minutes);
 public sealed record PaperBatchView(Guid Id, string Name, string Format, int Ballots, string Sha256, DateTimeOffset ImportedAt);
 public sealed record AssessmentView(Guid ProposalId, string Status, bool? Viable, decimal? Score, string? Reasons);
+public sealed record ChecklistView(string? PreInvestment, string? ViabilityNote, string? CostFinding, decimal? AdjustedCost, string? CostJustification, bool? AlignedWithPlan,
+    string? AlignmentNote, string? Competence, string? Duplication, Guid? DuplicateOfProposal, string? DuplicateOfProject, string? DuplicationNote, bool Complete);
+/// <summary>The technical team's assessment of one version, as the assessment service publishes it.</summary>
+public sealed record VersionReviewView(int Version, string Status, string? Recommendation, decimal? Score, decimal? AdjustedCost, string? Reasons, string? Observations,
+    bool Assigned, DateTimeOffset? AssignedAt, ChecklistView? Checklist, DateTimeOffset? CompletedAt);
 public sealed record ListedProject(Guid ProposalId, string Title, decimal Cost, int Rank);
 public sealed record PrioritizedListView(string Rule, decimal BudgetCeiling, decimal TotalCost, IReadOnlyList<ListedProject> Projects);
 public sealed record CoordinatedListView(string Status, decimal BudgetCeiling, decimal TotalCost, string? ActaReference, DateTimeOffset? ApprovedAt, IReadOnlyList<ListedProject> Projects);
@@ -118,6 +123,10 @@ public sealed class PublicApi(HttpClient http)
 
     public async Task<AssessmentView?> AssessmentAsync(Guid proposalId, CancellationToken ct) =>
         (await GetAsync<AssessmentView>($"/api/assessment/proposals/{proposalId}", ct)).Value;
+
+    /// <summary>The technical team's assessment of every version, oldest first; empty while the proposal has not reached the team.</summary>
+    public async Task<IReadOnlyList<VersionReviewView>> AssessmentHistoryAsync(Guid proposalId, CancellationToken ct) =>
+        (await GetAsync<VersionReviewView[]>($"/api/assessment/proposals/{proposalId}/history", ct)).Value ?? [];
 
     public async Task<PrioritizedListView?> PrioritizedListAsync(Guid processId, CancellationToken ct) =>
         (await GetAsync<PrioritizedListView>($"/api/deliberation/processes/{processId}/prioritized-list", ct)).Value;

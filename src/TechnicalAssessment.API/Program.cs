@@ -15,6 +15,7 @@ builder.AddEventBus("technical-assessment", bus =>
 {
     bus.AddConsumer<ProcessOpenedStageCopy>();
     bus.AddConsumer<StageAdvancedStageCopy>();
+    bus.AddConsumer<ProcessOpenedCalendarCopy>();
     bus.AddConsumer<ProposalSubmittedHandler>();
     bus.AddConsumer<ProposalRevisedHandler>();
 });

@@ -43,6 +43,9 @@ public static class Policies
 
     /// <summary>Records attendance: the officer, or the agent checking in online.</summary>
     public const string AttendanceRecorder = "attendance-recorder";
+
+    /// <summary>Works technical assessments: a member of the technical team or its lead.</summary>
+    public const string TechnicalAssessor = "technical-assessor";
 }
 
 public static class AuthenticationExtensions
@@ -85,6 +88,7 @@ public static class AuthenticationExtensions
         auth.AddPolicy(Policies.AuditReader, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, Roles.ProcessAdmin, Roles.Oversight));
         auth.AddPolicy(Policies.Applicant, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, Roles.Resident, Roles.ProcessAdmin));
         auth.AddPolicy(Policies.Objector, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, Roles.Resident, Roles.Agent));
+        auth.AddPolicy(Policies.TechnicalAssessor, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, Roles.TechnicalTeam, Roles.TechnicalTeamLead));
         auth.AddPolicy(Policies.AttendanceRecorder, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, Roles.ProcessAdmin, Roles.Agent));
         return auth;
     }

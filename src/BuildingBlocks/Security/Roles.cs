@@ -7,6 +7,8 @@ public static class Roles
     public const string Agent = "agent";
     public const string ProcessAdmin = "process-admin";
     public const string TechnicalTeam = "technical-team";
+    /// <summary>Leads the technical team: assigns assessments to its members, and may work any of them.</summary>
+    public const string TechnicalTeamLead = "technical-team-lead";
     public const string CoordinationCouncil = "coordination-council";
     public const string Council = "council";
     public const string Oversight = "oversight";
@@ -14,7 +16,7 @@ public static class Roles
     public const string Integrator = "integrator";
 
     public static readonly IReadOnlyList<string> All =
-        [Resident, Agent, ProcessAdmin, TechnicalTeam, CoordinationCouncil, Council, Oversight, Ministry, Integrator];
+        [Resident, Agent, ProcessAdmin, TechnicalTeam, TechnicalTeamLead, CoordinationCouncil, Council, Oversight, Ministry, Integrator];
 }
 
 public static class PbClaims

@@ -29,6 +29,10 @@ public sealed record AssessmentCompleted : IntegrationEvent
     public decimal? AdjustedCost { get; init; }
     /// <summary>The version of the proposal assessed (<see cref="ProposalRevised.Version"/>); 1 in older events.</summary>
     public int Version { get; init; } = 1;
+    /// <summary>The level of government whose competence the matter is, by the technical team's checklist; null without a checklist and in older events.</summary>
+    public GovernmentLevel? Competence { get; init; }
+    /// <summary>What the proposal duplicates, by the checklist: another proposal's id or an existing project's code (CUI); null when it duplicates nothing.</summary>
+    public string? DuplicateOf { get; init; }
 
     /// <summary>The recommendation, derived from <see cref="Viable"/> for events that predate it.</summary>
     public AssessmentRecommendation RecommendationOrDerived() =>

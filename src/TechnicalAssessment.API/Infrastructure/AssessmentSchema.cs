@@ -13,7 +13,66 @@ internal static class AssessmentSchema
         new(2, "audit log", AuditSchema.Sql),
         new(3, "trace context and stage copy", BuildingBlockSchema.OutboxTraceContext, ProcessStageStore.Schema),
         new(4, "one assessment per proposal version, four recommendations", Versions),
+        new(5, "the whole proposal, assignment, checklist, observations, calendar copy", Checklist),
     ];
+
+    /// <summary>
+    /// The whole version in view (null only for assessments queued before), who it is assigned to, the observations of an
+    /// observed one, at most one pending assessment per proposal; one checklist per assessment, each section answered
+    /// consistently; and the copy of each process's level and Concertation window, for competence and overdue work.
+    /// </summary>
+    private const string Checklist = """
+        ALTER TABLE assessments
+            ADD COLUMN description    text NULL,
+            ADD COLUMN location       text NULL,
+            ADD COLUMN beneficiaries  int  NULL CHECK (beneficiaries > 0),
+            ADD COLUMN plan_objective text NULL,
+            ADD COLUMN assigned_to    text NULL,
+            ADD COLUMN assigned_by    text NULL,
+            ADD COLUMN assigned_at    timestamptz NULL,
+            ADD COLUMN observations   text NULL;
+        UPDATE assessments SET observations = reasons WHERE recommendation = 'Observed';
+        ALTER TABLE assessments
+            ADD CONSTRAINT assessments_assignment CHECK ((assigned_to IS NULL) = (assigned_by IS NULL) AND (assigned_to IS NULL) = (assigned_at IS NULL)),
+            ADD CONSTRAINT assessments_observations CHECK ((recommendation IS NOT DISTINCT FROM 'Observed') = (observations IS NOT NULL)),
+            ADD CONSTRAINT assessments_whole_version CHECK ((description IS NULL) = (location IS NULL) AND (description IS NULL) = (beneficiaries IS NULL)
+                AND (description IS NULL) = (plan_objective IS NULL));
+        CREATE UNIQUE INDEX assessments_one_pending ON assessments (proposal_id) WHERE status = 'Pending';
+        CREATE INDEX assessments_assignee ON assessments (assigned_to) WHERE status = 'Pending';
+
+        CREATE TABLE assessment_checklists (
+            assessment_id         uuid PRIMARY KEY REFERENCES assessments (id),
+            pre_investment        text NULL CHECK (pre_investment IN ('NoStudy', 'ProfileInPreparation', 'ProfileApproved', 'ViableDeclared')),
+            viability_note        text NULL,
+            cost_finding          text NULL CHECK (cost_finding IN ('AsProposed', 'Adjusted')),
+            adjusted_cost         numeric(16,2) NULL CHECK (adjusted_cost > 0),
+            cost_justification    text NULL,
+            aligned_with_plan     boolean NULL,
+            alignment_note        text NULL,
+            competence            text NULL CHECK (competence IN ('District', 'Province', 'Region')),
+            duplication           text NULL CHECK (duplication IN ('None', 'Proposal', 'ExistingProject')),
+            duplicate_of_proposal uuid NULL,
+            duplicate_of_project  text NULL CHECK (duplicate_of_project ~ '^[0-9]{5,10}$'),
+            duplication_note      text NULL,
+            saved_by              text NOT NULL,
+            saved_at              timestamptz NOT NULL,
+            CONSTRAINT checklist_adjusted_cost CHECK ((cost_finding IS NOT DISTINCT FROM 'Adjusted') = (adjusted_cost IS NOT NULL)
+                AND (adjusted_cost IS NULL) = (cost_justification IS NULL)),
+            CONSTRAINT checklist_alignment_note CHECK ((aligned_with_plan IS DISTINCT FROM false OR alignment_note IS NOT NULL)
+                AND (alignment_note IS NULL OR aligned_with_plan IS NOT NULL)),
+            CONSTRAINT checklist_duplicate_of CHECK ((duplication IS NOT DISTINCT FROM 'Proposal') = (duplicate_of_proposal IS NOT NULL)
+                AND (duplication IS NOT DISTINCT FROM 'ExistingProject') = (duplicate_of_project IS NOT NULL)
+                AND (duplication IS NULL OR duplication = 'None' OR duplication_note IS NOT NULL))
+        );
+
+        CREATE TABLE process_calendars (
+            process_id        uuid PRIMARY KEY,
+            level             text NOT NULL CHECK (level IN ('District', 'Province', 'Region')),
+            concertation_from date NULL,
+            concertation_to   date NULL,
+            CHECK ((concertation_from IS NULL) = (concertation_to IS NULL) AND concertation_to >= concertation_from)
+        );
+        """;
 
     /// <summary>
     /// A revised proposal is assessed again: one assessment per version, the earlier pending one superseded;

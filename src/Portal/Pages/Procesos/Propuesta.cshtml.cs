@@ -10,19 +10,23 @@ public sealed class PropuestaModel(PublicApi api) : PageModel
     public ProposalDetailView Proposal { get; private set; } = null!;
     /// <summary>Newest first: a reader starts from what stands now.</summary>
     public IReadOnlyList<ProposalVersionView> Versions { get; private set; } = [];
+    /// <summary>The technical team's checklist and recommendation of each version, by version number.</summary>
+    public IReadOnlyDictionary<int, VersionReviewView> Reviews { get; private set; } = new Dictionary<int, VersionReviewView>();
 
     public async Task<IActionResult> OnGetAsync(Guid id, Guid proposalId, CancellationToken ct)
     {
         var process = api.ProcessAsync(id, ct);
         var proposal = api.ProposalAsync(id, proposalId, ct);
         var versions = api.ProposalVersionsAsync(id, proposalId, ct);
-        await Task.WhenAll(process, proposal, versions);
+        var reviews = api.AssessmentHistoryAsync(proposalId, ct);
+        await Task.WhenAll(process, proposal, versions, reviews);
         if (await process is not { } p || await proposal is not { } detail)
         {
             return NotFound();
         }
         (Process, Proposal) = (p, detail);
         Versions = (await versions).OrderByDescending(v => v.Version).ToList();
+        Reviews = (await reviews).ToDictionary(r => r.Version);
         return Page();
     }
 
