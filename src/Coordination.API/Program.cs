@@ -18,6 +18,7 @@ builder.AddEventBus("coordination", bus =>
     bus.AddConsumer<ListPrioritizedHandler>();
     bus.AddConsumer<ProposalSubmittedCopy>();
     bus.AddConsumer<ProposalRevisedCopy>();
+    bus.AddConsumer<AssessmentCompetenceCopy>();
 });
 
 var app = builder.Build();

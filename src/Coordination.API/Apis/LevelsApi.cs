@@ -252,6 +252,11 @@ public static class LevelsApi
         {
             throw new DomainException("proposalId", $"Project {proposalId} is on neither this list nor a list below it");
         }
+        if (home.Id != list.Id)
+        {
+            // Locked as its own council's decisions lock it, so an escalation there and this merge do not overwrite each other.
+            home = await uow.GetByProcessAsync(home.ProcessId, ct, forUpdate: true);
+        }
         if (home.Status != ListStatus.Received)
         {
             throw new ConflictException("proposalId", $"The list of {home.Jurisdiction} is closed ({home.Status})");

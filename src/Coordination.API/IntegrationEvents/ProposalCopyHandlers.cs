@@ -18,3 +18,10 @@ public sealed class ProposalRevisedCopy(UnitOfWorkFactory db, ILogger<ProposalRe
     protected override Task HandleAsync(ProposalRevised e, UnitOfWork uow, CancellationToken ct) =>
         uow.UpsertProposalAsync(e.ProposalId, e.ProcessId, e.Jurisdiction, e.Version, e.Title, e.Cost, e.Location, e.Beneficiaries, e.PlanObjective, e.Districts, ct);
 }
+
+/// <summary>The technical team's finding that a proposal is a matter of another level, which impact classification shows.</summary>
+public sealed class AssessmentCompetenceCopy(UnitOfWorkFactory db, ILogger<AssessmentCompetenceCopy> logger) : IdempotentConsumer<AssessmentCompleted>(db, logger)
+{
+    protected override Task HandleAsync(AssessmentCompleted e, UnitOfWork uow, CancellationToken ct) =>
+        e.Competence is { } level ? uow.SetCompetenceAsync(e.ProposalId, level, ct) : Task.CompletedTask;
+}
