@@ -170,6 +170,12 @@ public sealed class CoordinationLevelsTests(SystemFixture system)
         Assert.Equal(start.GetProperty("agreedByAgents").GetRawText(), view.GetProperty("agreedByAgents").GetRawText());
         Assert.Equal(["Reorder", "Alter", "Drop"], view.GetProperty("decisions").EnumerateArray().Select(d => d.GetProperty("kind").GetString()));
         Assert.All(view.GetProperty("decisions").EnumerateArray(), d => Assert.Equal("consejo-220301", d.GetProperty("author").GetString()));
+        // The same decisions as open data, without a token; a reason typed like a formula stays text in a spreadsheet.
+        var csv = await system.Gateway.GetStringAsync(Path(level, "decisions.csv"), Ct);
+        var rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, rows.Length);
+        Assert.Contains("Emergencia sanitaria,consejo-220301,coordination-council", rows[1], StringComparison.Ordinal);
+        Assert.Contains("Ya financiada por el gobierno regional,consejo-220301", rows[3], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using PBServices.BuildingBlocks.Audit;
@@ -6,6 +9,7 @@ using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.BuildingBlocks.Processes;
 using PBServices.BuildingBlocks.Security;
+using PBServices.BuildingBlocks.Text;
 using PBServices.Contracts;
 using PBServices.Contracts.IntegrationEvents;
 using PBServices.Coordination.Domain;
@@ -27,6 +31,9 @@ public static class LevelsApi
         api.MapGet("/coordination", GetCoordination).AllowAnonymous()
             .WithName("GetCoordination")
             .WithSummary("Get the coordinated list of a process: each project as the agents ranked it and as it stands, its impact, its co-financing, every authority decision with its reason, and the commitment against the ceiling");
+        api.MapGet("/decisions.csv", DownloadDecisionsCsv).AllowAnonymous()
+            .WithName("DownloadDecisionsCsv")
+            .WithSummary("Download, as open data (CSV), every authority decision that changed the agents' list of a process, with its reason, author and time");
         api.MapGet("/lists-below", GetListsBelow).AllowAnonymous()
             .WithName("GetListsBelow")
             .WithSummary("Get the lists of the same fiscal year one level below (a province's districts, a region's provinces), classified by this level's impact rules, and the projects escalated to this level");
@@ -106,6 +113,20 @@ public static class LevelsApi
             escalated.AddRange(items.Where(i => i.Status == ItemStatus.Escalated && !IsTaken(i.ProposalId, own)));
         }
         return TypedResults.Ok(new ListsBelowView(processId, list.Jurisdiction, rules, below, escalated));
+    }
+
+    private static async Task<FileContentHttpResult> DownloadDecisionsCsv(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var list = await uow.GetByProcessAsync(processId, ct);
+        var csv = new StringBuilder();
+        CsvText.AppendRow(csv, "decided_at", "kind", "proposal_id", "details", "reason", "author", "role");
+        foreach (var d in await uow.GetDecisionsAsync(list.Id, ct))
+        {
+            CsvText.AppendRow(csv, d.DecidedAt.ToString("O", CultureInfo.InvariantCulture), d.Kind.ToString(), d.ProposalId?.ToString() ?? "",
+                JsonSerializer.Serialize(d.Details), d.Reason, d.Author, d.Role);
+        }
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"Peru_{list.Jurisdiction}_{list.FiscalYear}_decisions.csv");
     }
 
     private static bool IsTaken(Guid proposalId, IReadOnlyList<CoordinationItem> upper) => upper.Any(i => i.ProposalId == proposalId);

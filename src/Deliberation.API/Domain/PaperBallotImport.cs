@@ -355,25 +355,6 @@ public static class Csv
         return records;
     }
 
-    /// <summary>One row: a field is quoted when it holds a comma, a quote, a line break or edge spaces.</summary>
-    public static void AppendRow(StringBuilder csv, params string[] fields)
-    {
-        for (var i = 0; i < fields.Length; i++)
-        {
-            if (i > 0)
-            {
-                csv.Append(',');
-            }
-            var f = fields[i];
-            if (f.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (f.Length > 0 && (char.IsWhiteSpace(f[0]) || char.IsWhiteSpace(f[^1]))))
-            {
-                csv.Append('"').Append(f.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
-            }
-            else
-            {
-                csv.Append(f);
-            }
-        }
-        csv.Append("\r\n");
-    }
+    /// <summary>Open data is written as every service writes it, formulas guarded.</summary>
+    public static void AppendRow(StringBuilder csv, params string[] fields) => BuildingBlocks.Text.CsvText.AppendRow(csv, fields);
 }
