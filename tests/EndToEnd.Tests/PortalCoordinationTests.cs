@@ -101,7 +101,9 @@ public sealed class PortalCoordinationTests(SystemFixture system, PortalBrowser 
             await DecisionsShownAsync(page, district, new() { ["Escalate"] = ("Elevó un proyecto al nivel superior", canal), ["Drop"] = ("Retiró un proyecto", lights) });
             Assert.Equal(Soles(380_000m), await Seen(page.Locator("#commitment")));
             Assert.Equal(Soles(1_000_000m), await Seen(page.Locator("#ceiling")));
-            Assert.Equal("380000", await page.Locator("meter#usage-commitment").GetAttributeAsync("value"));
+            var bar = page.Locator("meter#usage-commitment");
+            Assert.Equal((380_000m, 1_000_000m), (decimal.Parse((await bar.GetAttributeAsync("value"))!, CultureInfo.InvariantCulture),
+                decimal.Parse((await bar.GetAttributeAsync("max"))!, CultureInfo.InvariantCulture)));
             await ItemsShownAsync(page, district, new() { [canal] = "Elevado al nivel superior", [sport] = "Incluido", [lights] = "Retirado" });
             // The agents' three projects beside the one left on the list.
             Assert.Equal([canal, sport, lights], await page.Locator("#agreed tbody th").AllInnerTextsAsync());
