@@ -109,6 +109,11 @@ public sealed class PortalCoordinationTests(SystemFixture system, PortalBrowser 
             Assert.Equal([canal, sport, lights], await page.Locator("#agreed tbody th").AllInnerTextsAsync());
             Assert.Equal([sport], await page.Locator("#coordinated tbody th").AllInnerTextsAsync());
             Assert.Equal(0, await page.Locator("script").CountAsync());
+            // Printed, for a council session or a notice board: the decisions, without the site's header.
+            await page.EmulateMediaAsync(new() { Media = Media.Print });
+            Assert.False(await page.Locator("header.site").IsVisibleAsync());
+            Assert.True(await page.Locator("#decisiones").IsVisibleAsync());
+            await page.EmulateMediaAsync(new() { Media = Media.Screen });
         });
 
         var included = provincial.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("proposalId").GetGuid() == canalId);
