@@ -120,8 +120,70 @@ public static class Es
     public static string ListStatus(string status) => status switch
     {
         "Received" => "En coordinación",
+        "Coordinated" => "Coordinada: es la que los agentes votan en la formalización",
         "Formalized" => "Formalizada",
         _ => status,
+    };
+
+    /// <summary>What became of a project of the agents' list in coordination between levels.</summary>
+    public static string ItemStatus(string status) => status switch
+    {
+        "Included" => "Incluido",
+        "Dropped" => "Retirado",
+        "Escalated" => "Elevado al nivel superior",
+        "Merged" => "Fusionado",
+        _ => status,
+    };
+
+    public static string ItemTone(string status) => status switch
+    {
+        "Included" => "ok",
+        "Dropped" => "no",
+        _ => "wait",
+    };
+
+    /// <summary>An authority's decision on the agents' list, as a verb a resident reads.</summary>
+    public static string DecisionKind(string kind) => kind switch
+    {
+        "Drop" => "Retiró un proyecto",
+        "Reorder" => "Cambió el orden",
+        "Alter" => "Modificó un proyecto",
+        "Escalate" => "Elevó un proyecto al nivel superior",
+        "Include" => "Incluyó un proyecto elevado",
+        "Merge" => "Fusionó un proyecto duplicado",
+        _ => kind,
+    };
+
+    public static string PartyKind(string kind) => kind switch
+    {
+        "Government" => "Gobierno",
+        "Community" => "Comunidad",
+        "Organisation" => "Organización",
+        "Company" => "Empresa",
+        _ => kind,
+    };
+
+    public static string Contribution(string contribution) => contribution switch
+    {
+        "Money" => "Dinero",
+        "Materials" => "Materiales, valorizados",
+        "Labour" => "Mano de obra, valorizada",
+        _ => contribution,
+    };
+
+    /// <summary>A jurisdiction by its level, as its ubigeo says it (2 digits a region, 4 a province, 6 a district).</summary>
+    public static string Jurisdiction(string code) =>
+        code.Length != 6 ? code
+        : code.EndsWith("0000", StringComparison.Ordinal) ? $"región {code}"
+        : code.EndsWith("00", StringComparison.Ordinal) ? $"provincia {code}"
+        : $"distrito {code}";
+
+    /// <summary>"del distrito 230101", "de la provincia 230100": a jurisdiction after "de".</summary>
+    public static string OfJurisdiction(string code) => Jurisdiction(code) switch
+    {
+        var j when j.StartsWith("distrito", StringComparison.Ordinal) => $"del {j}",
+        var j when j.Length != code.Length => $"de la {j}",
+        var j => $"de {j}",
     };
 
     public static string SubmissionStatus(string status) => status switch
@@ -362,6 +424,7 @@ public static class Es
         "resident" => "Vecino o vecina",
         "agent" => "Agente participante",
         "process-admin" => "Oficina de presupuesto participativo",
+        "coordination-council" => "Consejo de coordinación",
         _ => role,
     };
 

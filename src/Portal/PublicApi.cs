@@ -41,6 +41,20 @@ public sealed record VersionReviewView(int Version, string Status, string? Recom
 public sealed record ListedProject(Guid ProposalId, string Title, decimal Cost, int Rank);
 public sealed record PrioritizedListView(string Rule, decimal BudgetCeiling, decimal TotalCost, IReadOnlyList<ListedProject> Projects);
 public sealed record CoordinatedListView(string Status, decimal BudgetCeiling, decimal TotalCost, string? ActaReference, DateTimeOffset? ApprovedAt, IReadOnlyList<ListedProject> Projects);
+public sealed record CofinancingShareView(string PartyKind, string Party, Guid? ProcessId, string Contribution, decimal Amount, string? Commitment);
+public sealed record CofinancingView(decimal Total, IReadOnlyList<CofinancingShareView> Shares, string AgreedBy, DateTimeOffset AgreedAt);
+public sealed record ProposalCopyView(Guid ProcessId, string Location, int Beneficiaries, string PlanObjective, IReadOnlyList<string> Districts);
+/// <summary>A project of a coordinated list: <paramref name="AgreedRank"/> where the agents put it (null when it came from a list below), <paramref name="Rank"/> where it stands (null off the list).</summary>
+public sealed record CoordinationItemView(Guid ProposalId, string Title, decimal Cost, decimal Score, int? AgreedRank, int? Rank, string Status, Guid? MergedInto,
+    string OriginJurisdiction, IReadOnlyList<string> Impact, CofinancingView? Cofinancing, ProposalCopyView? Proposal);
+public sealed record AgreedProjectView(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank);
+/// <summary><paramref name="Details"/> is what the decision changed, shaped by its kind (title, ranks, costs, the level it went to or came from).</summary>
+public sealed record DecisionView(Guid Id, Guid? ProposalId, string Kind, JsonElement Details, string Reason, string Author, string Role, DateTimeOffset DecidedAt);
+/// <summary><paramref name="Commitment"/> is what this government commits of its ceiling: its own list and its shares of co-financed projects on other lists.</summary>
+public sealed record CoordinationView(Guid ProcessId, string Jurisdiction, string Level, int FiscalYear, string Status, decimal BudgetCeiling, decimal Commitment,
+    IReadOnlyList<CoordinationItemView> Items, IReadOnlyList<AgreedProjectView> AgreedByAgents, IReadOnlyList<DecisionView> Decisions);
+public sealed record ListBelowView(Guid ProcessId, string Jurisdiction, string Status, decimal BudgetCeiling, decimal Commitment, IReadOnlyList<CoordinationItemView> Items);
+public sealed record ListsBelowView(IReadOnlyList<ListBelowView> Lists, IReadOnlyList<CoordinationItemView> EscalatedHere);
 public sealed record SubmissionView(string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, DateTimeOffset? DeliveredAt);
 public sealed record RoundProjectView(Guid ProposalId, string Title, decimal Cost);
 public sealed record RoundView(Guid Id, Guid ProcessId, string Format, decimal? BudgetLimit, int? MaxProjects, int? Points, IReadOnlyList<RoundProjectView> Projects,
@@ -133,6 +147,14 @@ public sealed class PublicApi(HttpClient http)
 
     public async Task<CoordinatedListView?> CoordinatedListAsync(Guid processId, CancellationToken ct) =>
         (await GetAsync<CoordinatedListView>($"/api/coordination/processes/{processId}/list", ct)).Value;
+
+    /// <summary>The agents' list, the coordinated one and every authority decision between them; null until coordination receives the prioritised list.</summary>
+    public async Task<CoordinationView?> CoordinationAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<CoordinationView>($"/api/coordination/processes/{processId}/coordination", ct)).Value;
+
+    /// <summary>The lists one level below (a province's districts) and the projects they escalated to this one.</summary>
+    public async Task<ListsBelowView?> ListsBelowAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<ListsBelowView>($"/api/coordination/processes/{processId}/lists-below", ct)).Value;
 
     /// <summary>Null until the process-admin publishes it.</summary>
     public async Task<EligibleListView?> EligibleListAsync(Guid processId, CancellationToken ct) =>
