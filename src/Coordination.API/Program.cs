@@ -16,12 +16,17 @@ builder.AddEventBus("coordination", bus =>
     bus.AddConsumer<ProcessOpenedStageCopy>();
     bus.AddConsumer<StageAdvancedStageCopy>();
     bus.AddConsumer<ListPrioritizedHandler>();
+    bus.AddConsumer<ProcessOpenedRulesCopy>();
+    bus.AddConsumer<AgentAccreditedHandler>();
+    bus.AddConsumer<AgentAccreditationRevokedHandler>();
+    bus.AddConsumer<FinalListVotedHandler>();
 });
 
 var app = builder.Build();
 
 app.UsePbService();
 app.MapCoordinationApi();
+app.MapFormalizationApi();
 app.MapAuditApi("/api/coordination");
 app.MapGrpcService<CoordinationQueryService>();
 

@@ -42,6 +42,10 @@ internal static class CoordinationStore
                 "INSERT INTO list_projects (list_id, proposal_id, title, cost, score, rank) VALUES (@listId, @ProposalId, @Title, @Cost, @Score, @Rank)",
                 new { listId = list.Id, p.ProposalId, p.Title, p.Cost, p.Score, p.Rank }, ct));
         }
+        // The coordinated list starts as the agents agreed it, as migration 4 seeded it for the lists it found.
+        await uow.Connection.ExecuteAsync(uow.Command(
+            "INSERT INTO items (list_id, proposal_id, origin_list_id, title, cost, score, agreed_rank, rank, status) SELECT list_id, proposal_id, list_id, title, cost, score, rank, rank, 'Included' FROM list_projects WHERE list_id = @Id",
+            new { list.Id }, ct));
     }
 
     private sealed record Head(Guid Id, Guid ProcessId, string Jurisdiction, string Level, int FiscalYear, decimal BudgetCeiling, string Rule, string Status, string? ActaReference, DateTime? ApprovedAt);
