@@ -115,12 +115,16 @@ public sealed class ProcessStory
     /// committee confirms each identity and finds the application eligible, publishes the list, and, with no
     /// objection pending, accredits it. The last agent accredited proposes.
     /// </summary>
-    public async Task<List<AgentDto>> AccreditAgentsAsync(params (string FullName, string Dni, string Organisation)[] agents)
+    public Task<List<AgentDto>> AccreditAgentsAsync(params (string FullName, string Dni, string Organisation)[] agents) =>
+        AccreditAgentsAsync(agents.Select(a => (a.FullName, a.Dni, a.Organisation, "Female")).ToArray());
+
+    /// <summary>As above, each agent with the gender on their DNI card (Female or Male).</summary>
+    public async Task<List<AgentDto>> AccreditAgentsAsync(params (string FullName, string Dni, string Organisation, string Gender)[] agents)
     {
         var applied = new List<(Guid ApplicationId, Guid AgentId, string Name)>();
         // One resident registers every organisation online, as a neighbourhood's volunteer often does.
         var resident = _system.As(await _system.TokenAsync("resident", _jurisdiction));
-        foreach (var (fullName, dni, organisation) in agents)
+        foreach (var (fullName, dni, organisation, gender) in agents)
         {
             var org = await Created<OrganisationDto>(resident.PostAsJsonAsync("/api/registration/organisations", new
             {
@@ -130,7 +134,7 @@ public sealed class ProcessStory
             var application = await Created<ApplicationDto>(resident.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/applications", new
             {
                 organisationId = org.Id, channel = "Online",
-                agents = new[] { new { role = "Representative", dni, fullName, gender = "Female", birthYear = 1980, phone = "987654321", email = (string?)null } },
+                agents = new[] { new { role = "Representative", dni, fullName, gender, birthYear = 1980, phone = "987654321", email = (string?)null } },
             }, _ct));
             foreach (var kind in new[] { "RegistrationForm", "RegistryEntry", "AssemblyAct" })
             {
@@ -164,7 +168,10 @@ public sealed class ProcessStory
     ];
 
     /// <summary>Accredits the agents and trains them all, so that each may vote the final list and elect the committee.</summary>
-    public async Task<List<AgentDto>> AccreditAndTrainAsync(params (string FullName, string Dni, string Organisation)[] agents)
+    public Task<List<AgentDto>> AccreditAndTrainAsync(params (string FullName, string Dni, string Organisation)[] agents) =>
+        AccreditAndTrainAsync(agents.Select(a => (a.FullName, a.Dni, a.Organisation, "Female")).ToArray());
+
+    public async Task<List<AgentDto>> AccreditAndTrainAsync(params (string FullName, string Dni, string Organisation, string Gender)[] agents)
     {
         var accredited = await AccreditAgentsAsync(agents);
         await TrainAsync(accredited);
