@@ -213,13 +213,40 @@ internal static class ActaStore
 
     private static IReadOnlyList<QuotaGroup> Groups(string[] groups) => groups.Select(Enum.Parse<QuotaGroup>).ToList();
 
-    private sealed record AgentRow(Guid AgentId, Guid ProcessId, string FullName, string Organisation, string? Territory, string[] Groups, bool Revoked)
+    // Rows with array columns are classes: Dapper matches a constructor's array parameters against System.Array and finds none.
+    private sealed class AgentRow
     {
+        public Guid AgentId { get; init; }
+        public Guid ProcessId { get; init; }
+        public string FullName { get; init; } = "";
+        public string Organisation { get; init; } = "";
+        public string? Territory { get; init; }
+        public string[] Groups { get; init; } = [];
+        public bool Revoked { get; init; }
+
         public AccreditedAgent ToDomain() => new(AgentId, ProcessId, FullName, Organisation, Territory, ActaStore.Groups(Groups), Revoked);
     }
 
-    private sealed record FinalVoteRow(Guid ListId, Guid VoteId, int Approve, int Reject, int Abstain, DateTime VotedAt, Guid[] ProposalIds);
-    private sealed record CandidateRow(Guid AgentId, string FullName, string Organisation, string Residence, string[] Groups, DateTime NominatedAt);
+    private sealed class FinalVoteRow
+    {
+        public Guid ListId { get; init; }
+        public Guid VoteId { get; init; }
+        public int Approve { get; init; }
+        public int Reject { get; init; }
+        public int Abstain { get; init; }
+        public DateTime VotedAt { get; init; }
+        public Guid[] ProposalIds { get; init; } = [];
+    }
+
+    private sealed class CandidateRow
+    {
+        public Guid AgentId { get; init; }
+        public string FullName { get; init; } = "";
+        public string Organisation { get; init; } = "";
+        public string Residence { get; init; } = "";
+        public string[] Groups { get; init; } = [];
+        public DateTime NominatedAt { get; init; }
+    }
     private sealed record MemberRow(int Seat, Guid AgentId, string FullName, string Organisation, int Votes, string? Quota);
     private sealed record ItemRow(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank);
     private sealed record ShareRow(Guid ProposalId, string PartyKind, string Party, string Contribution, decimal Amount, string? Commitment);
