@@ -19,6 +19,10 @@ builder.AddEventBus("coordination", bus =>
     bus.AddConsumer<ProposalSubmittedCopy>();
     bus.AddConsumer<ProposalRevisedCopy>();
     bus.AddConsumer<AssessmentCompetenceCopy>();
+    bus.AddConsumer<ProcessOpenedRulesCopy>();
+    bus.AddConsumer<AgentAccreditedHandler>();
+    bus.AddConsumer<AgentAccreditationRevokedHandler>();
+    bus.AddConsumer<FinalListVotedHandler>();
 });
 
 var app = builder.Build();
@@ -26,6 +30,7 @@ var app = builder.Build();
 app.UsePbService();
 app.MapCoordinationApi();
 app.MapLevelsApi();
+app.MapFormalizationApi();
 app.MapAuditApi("/api/coordination");
 app.MapGrpcService<CoordinationQueryService>();
 

@@ -369,5 +369,45 @@ var final = await Expect(await admin.PostAsync($"{finalVotePath}/closure", null)
 var tally = final.GetProperty("tally");
 Console.WriteLine($"Final list voted at the formalization workshop: {tally.GetProperty("approve").GetInt32()} approve, {tally.GetProperty("reject").GetInt32()} reject, " +
     $"{tally.GetProperty("abstain").GetInt32()} abstain; approved: {final.GetProperty("approved").GetBoolean()}");
-Console.WriteLine("Demo loaded, in Formalization. Next: the council formalizes the list in coordination, then it is submitted to the Ministry; see README.");
+
+// At the same workshop: the officer records who is present, the agents elect the oversight committee (each approves
+// up to five candidates), the acta is drawn up once coordination has the final vote, the authorities and every agent
+// present sign it over its hash, and the coordination council and the council approve it, which formalizes the list.
+foreach (var agentId in agentIds)
+{
+    await Retry(() => admin.PostAsJsonAsync($"{coordinationPath}/formalization/present", new { agentId }), HttpStatusCode.Created);
+}
+var candidates = agentIds.Take(6).ToList();
+foreach (var agentId in candidates)
+{
+    await Expect(await admin.PostAsJsonAsync($"{coordinationPath}/committee/candidates", new { agentId }), HttpStatusCode.Created);
+}
+for (var i = 0; i < agentIds.Count; i++)
+{
+    var voter = await As("agent", agentIds[i].ToString());
+    var approved = Enumerable.Range(0, 3).Select(k => candidates[(i + k) % candidates.Count]);
+    await Expect(await voter.PostAsJsonAsync($"{coordinationPath}/committee/ballots", new { candidates = approved }), HttpStatusCode.Created);
+}
+var committee = await Expect(await admin.PostAsync($"{coordinationPath}/committee/closure", null), HttpStatusCode.OK);
+var members = committee.GetProperty("members").EnumerateArray().ToList();
+Console.WriteLine($"Oversight committee elected by {committee.GetProperty("ballots").GetInt32()} agents present: " +
+    string.Join(", ", members.Select(m => $"{m.GetProperty("fullName").GetString()} ({m.GetProperty("votes").GetInt32()} votes)")));
+
+var actaNumber = $"ACTA-PP-ILO-{fiscalYear}-001";
+var acta = await Retry(() => admin.PostAsJsonAsync($"{coordinationPath}/acta", new { number = actaNumber }), HttpStatusCode.Created);
+var contentHash = acta.GetProperty("contentHash").GetString();
+var signers = new List<HttpClient> { await As("council", "concejo-ilo"), await As("coordination-council", "ccl-ilo"), admin };
+foreach (var agentId in agentIds)
+{
+    signers.Add(await As("agent", agentId.ToString()));
+}
+foreach (var signer in signers)
+{
+    await Expect(await signer.PostAsJsonAsync($"{coordinationPath}/acta/signatures", new { contentHash }), HttpStatusCode.Created);
+}
+await Expect(await signers[1].PostAsJsonAsync($"{coordinationPath}/acta/approvals", new { body = "CoordinationCouncil" }), HttpStatusCode.OK);
+var formalized = await Expect(await signers[0].PostAsJsonAsync($"{coordinationPath}/acta/approvals", new { body = "Council" }), HttpStatusCode.OK);
+Console.WriteLine($"{actaNumber} drawn up (SHA-256 {contentHash}), signed by {formalized.GetProperty("signatures").GetArrayLength()} " +
+    $"(3 authorities, {agentIds.Count} agents), approved by the coordination council and the council: the list is formalized");
+Console.WriteLine($"Demo loaded, in Formalization with the list formalized; the acta at {coordinationPath}/acta/document. Next: advance to Submission, which sends it to the Ministry; see README.");
 return 0;

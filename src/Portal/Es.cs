@@ -315,10 +315,20 @@ public static class Es
         _ => group,
     };
 
+    /// <summary>The authority an acta's signer signed as.</summary>
+    public static string SignerRole(string role) => role switch
+    {
+        "council" => "Concejo",
+        "coordination-council" => "Consejo de Coordinación",
+        "process-admin" => "Oficina de presupuesto participativo",
+        _ => role,
+    };
+
     public static string QuotaBody(string body) => body switch
     {
         "Delegates" => "de los delegados",
         "DirectiveCommittee" => "del comité directivo",
+        "OversightCommittee" => "del Comité de Vigilancia",
         _ => body,
     };
 

@@ -55,6 +55,20 @@ public sealed record CoordinationView(Guid ProcessId, string Jurisdiction, strin
     IReadOnlyList<CoordinationItemView> Items, IReadOnlyList<AgreedProjectView> AgreedByAgents, IReadOnlyList<DecisionView> Decisions);
 public sealed record ListBelowView(Guid ProcessId, string Jurisdiction, string Status, decimal BudgetCeiling, decimal Commitment, IReadOnlyList<CoordinationItemView> Items);
 public sealed record ListsBelowView(IReadOnlyList<ListBelowView> Lists, IReadOnlyList<CoordinationItemView> EscalatedHere);
+public sealed record ActaShareView(string PartyKind, string Party, string Contribution, decimal Amount, string? Commitment);
+public sealed record ActaProjectView(int Rank, Guid ProposalId, string Title, decimal Cost, IReadOnlyList<ActaShareView> Cofinancing);
+public sealed record ActaCommitmentView(string Party, string Project, string Contribution, decimal Amount, string? Commitment);
+public sealed record CommitteeMemberView(int Seat, Guid AgentId, string FullName, string Organisation, int Votes, string? Quota);
+public sealed record ActaAgentView(Guid AgentId, string FullName, string Organisation);
+public sealed record ActaVoteView(int Approve, int Reject, int Abstain);
+public sealed record ActaContentView(string Number, int Version, DateTimeOffset DrawnAt, ActaVoteView FinalVote, IReadOnlyList<ActaProjectView> Projects, decimal TotalCost,
+    IReadOnlyList<ActaCommitmentView> Commitments, IReadOnlyList<CommitteeMemberView> Committee, IReadOnlyList<ActaAgentView> Present);
+public sealed record ActaSignatureView(string Signer, string Name, string Role, bool IsAgent, int Version, DateTimeOffset SignedAt);
+public sealed record ActaApprovalView(string Body, DateTimeOffset ApprovedAt);
+public sealed record ActaView(string Number, int Version, string ContentHash, ActaContentView Content, IReadOnlyList<ActaSignatureView> Signatures,
+    IReadOnlyList<ActaApprovalView> Approvals, bool Formalized);
+public sealed record CandidateView(Guid AgentId, string FullName, string Organisation, IReadOnlyList<string> Groups, int? Votes);
+public sealed record CommitteeView(string Status, int Seats, IReadOnlyList<QuotaView> Quotas, IReadOnlyList<CandidateView> Candidates, int Ballots, IReadOnlyList<CommitteeMemberView> Members);
 public sealed record SubmissionView(string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, DateTimeOffset? DeliveredAt);
 public sealed record RoundProjectView(Guid ProposalId, string Title, decimal Cost);
 public sealed record RoundView(Guid Id, Guid ProcessId, string Format, decimal? BudgetLimit, int? MaxProjects, int? Points, IReadOnlyList<RoundProjectView> Projects,
@@ -155,6 +169,12 @@ public sealed class PublicApi(HttpClient http)
     /// <summary>The lists one level below (a province's districts) and the projects they escalated to this one.</summary>
     public async Task<ListsBelowView?> ListsBelowAsync(Guid processId, CancellationToken ct) =>
         (await GetAsync<ListsBelowView>($"/api/coordination/processes/{processId}/lists-below", ct)).Value;
+    /// <summary>Null until the process-admin draws it up.</summary>
+    public async Task<ActaView?> ActaAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<ActaView>($"/api/coordination/processes/{processId}/acta", ct)).Value;
+
+    public async Task<CommitteeView?> CommitteeAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<CommitteeView>($"/api/coordination/processes/{processId}/committee", ct)).Value;
 
     /// <summary>Null until the process-admin publishes it.</summary>
     public async Task<EligibleListView?> EligibleListAsync(Guid processId, CancellationToken ct) =>

@@ -21,3 +21,12 @@ public sealed record EligibleListDto(Guid ProcessId, DateTimeOffset PublishedAt,
 public sealed record ObjectionDto(Guid Id, Guid AgentId, string Status, string Grounds, string? Resolution);
 public sealed record StatisticsRowDto(int FiscalYear, Guid ProcessId, string Dimension, string Value, int Registered, int Accredited);
 public sealed record StatisticsDto(List<StatisticsRowDto> Rows);
+public sealed record ActaAgentDto(Guid AgentId, string FullName, string Organisation);
+public sealed record CandidateDto(Guid AgentId, string FullName, string Organisation, string Residence, List<string> Groups, DateTimeOffset NominatedAt, int? Votes);
+public sealed record CommitteeMemberDto(int Seat, Guid AgentId, string FullName, string Organisation, int Votes, string? Quota);
+public sealed record CommitteeDto(Guid ProcessId, string Status, int Seats, List<System.Text.Json.JsonElement> Quotas, List<CandidateDto> Candidates, int Ballots,
+    List<CommitteeMemberDto> Members, DateTimeOffset? ClosedAt);
+public sealed record SignatureDto(string Signer, string Name, string Role, bool IsAgent, int Version, string ContentHash, DateTimeOffset SignedAt);
+public sealed record ApprovalDto(string Body, string ApprovedBy, DateTimeOffset ApprovedAt);
+public sealed record ActaDto(Guid ProcessId, string Number, int Version, string ContentHash, string CanonicalContent, System.Text.Json.JsonElement Content,
+    List<SignatureDto> Signatures, List<ApprovalDto> Approvals, bool Formalized);

@@ -67,7 +67,7 @@ public sealed class PortalTests(SystemFixture system, PortalBrowser browser) : I
         var ct = TestContext.Current.CancellationToken;
         await WaitForPortalAsync(ct);
         var story = await ProcessStory.OpenAsync(system, "180100", "Presupuesto Participativo Mariscal Nieto 2027", 1_000_000m, ct, level: "province");
-        await story.AccreditAgentAsync("Carmen Choque Ticona", "44172839", "Federación de Juntas Vecinales de Moquegua");
+        await story.AccreditAndTrainAsync(ProcessStory.Neighbours("441728"));
         await story.StartConcertationAsync();
         var water = await story.ProposeAsync("Agua potable y alcantarillado San Antonio", 450_000m);
         var school = await story.ProposeAsync("Aulas para la I.E. Simón Bolívar", 400_000m);

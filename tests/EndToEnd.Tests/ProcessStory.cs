@@ -30,6 +30,8 @@ public sealed class ProcessStory
     /// <summary>The client of the agent accredited last.</summary>
     public HttpClient Agent => _agent ?? throw new InvalidOperationException("Accredit an agent first");
     public List<ProposalDto> Proposals { get; } = [];
+    /// <summary>Every agent accredited, in the order registered.</summary>
+    public List<AgentDto> Agents { get; } = [];
     /// <summary>Every response an official, resident or agent got while building the story, to check what they reveal (all but the committee's review views, which show the DNI).</summary>
     public List<string> PrivateResponses { get; } = [];
 
@@ -113,12 +115,16 @@ public sealed class ProcessStory
     /// committee confirms each identity and finds the application eligible, publishes the list, and, with no
     /// objection pending, accredits it. The last agent accredited proposes.
     /// </summary>
-    public async Task<List<AgentDto>> AccreditAgentsAsync(params (string FullName, string Dni, string Organisation)[] agents)
+    public Task<List<AgentDto>> AccreditAgentsAsync(params (string FullName, string Dni, string Organisation)[] agents) =>
+        AccreditAgentsAsync(agents.Select(a => (a.FullName, a.Dni, a.Organisation, "Female")).ToArray());
+
+    /// <summary>As above, each agent with the gender on their DNI card (Female or Male).</summary>
+    public async Task<List<AgentDto>> AccreditAgentsAsync(params (string FullName, string Dni, string Organisation, string Gender)[] agents)
     {
         var applied = new List<(Guid ApplicationId, Guid AgentId, string Name)>();
         // One resident registers every organisation online, as a neighbourhood's volunteer often does.
         var resident = _system.As(await _system.TokenAsync("resident", _jurisdiction));
-        foreach (var (fullName, dni, organisation) in agents)
+        foreach (var (fullName, dni, organisation, gender) in agents)
         {
             var org = await Created<OrganisationDto>(resident.PostAsJsonAsync("/api/registration/organisations", new
             {
@@ -128,7 +134,7 @@ public sealed class ProcessStory
             var application = await Created<ApplicationDto>(resident.PostAsJsonAsync($"/api/registration/processes/{Process.Id}/applications", new
             {
                 organisationId = org.Id, channel = "Online",
-                agents = new[] { new { role = "Representative", dni, fullName, gender = "Female", birthYear = 1980, phone = "987654321", email = (string?)null } },
+                agents = new[] { new { role = "Representative", dni, fullName, gender, birthYear = 1980, phone = "987654321", email = (string?)null } },
             }, _ct));
             foreach (var kind in new[] { "RegistrationForm", "RegistryEntry", "AssemblyAct" })
             {
@@ -143,7 +149,33 @@ public sealed class ProcessStory
         await Ok(_admin.PostAsync($"/api/registration/processes/{Process.Id}/eligible-list", null, _ct));
         await Ok(_admin.PostAsync($"/api/registration/processes/{Process.Id}/accreditation", null, _ct));
         _agent = _system.As(await _system.TokenAsync("agent", _jurisdiction, applied[^1].AgentId.ToString()));
-        return applied.Select((a, i) => new AgentDto(a.AgentId, Process.Id, a.Name, agents[i].Organisation, "Accredited")).ToList();
+        var accredited = applied.Select((a, i) => new AgentDto(a.AgentId, Process.Id, a.Name, agents[i].Organisation, "Accredited")).ToList();
+        Agents.AddRange(accredited);
+        return accredited;
+    }
+
+    /// <summary>
+    /// Five neighbours of the jurisdiction, each for an organisation of their own (DNIs <paramref name="dniPrefix"/>01 to 05): as many as
+    /// Ilo's rules seat on the oversight committee, and the last one proposes.
+    /// </summary>
+    public static (string FullName, string Dni, string Organisation)[] Neighbours(string dniPrefix) =>
+    [
+        ("Luz Condori Mamani", $"{dniPrefix}01", "Comité de Vaso de Leche"),
+        ("Rosa Huamán Quispe", $"{dniPrefix}02", "Club de Madres Santa Rosa"),
+        ("Julia Ticona Apaza", $"{dniPrefix}03", "Junta Vecinal Miramar"),
+        ("Elena Flores Choque", $"{dniPrefix}04", "Asociación de Productores Agropecuarios"),
+        ("Marta Cutipa Nina", $"{dniPrefix}05", "Federación de Juntas Vecinales"),
+    ];
+
+    /// <summary>Accredits the agents and trains them all, so that each may vote the final list and elect the committee.</summary>
+    public Task<List<AgentDto>> AccreditAndTrainAsync(params (string FullName, string Dni, string Organisation)[] agents) =>
+        AccreditAndTrainAsync(agents.Select(a => (a.FullName, a.Dni, a.Organisation, "Female")).ToArray());
+
+    public async Task<List<AgentDto>> AccreditAndTrainAsync(params (string FullName, string Dni, string Organisation, string Gender)[] agents)
+    {
+        var accredited = await AccreditAgentsAsync(agents);
+        await TrainAsync(accredited);
+        return accredited;
     }
 
     public async Task<HttpResponseMessage> UploadAsync(HttpClient client, Guid applicationId, string kind, byte[] content, string fileName, bool expectCreated = true)
@@ -226,17 +258,13 @@ public sealed class ProcessStory
             "coordination to hold the list in Coordination and close it");
     }
 
-    /// <summary>The stages advance to Formalization, the council formalizes the list, and in Submission it reaches the Ministry.</summary>
+    /// <summary>The stages advance to Formalization, the list is formalized with its signed acta, and in Submission it reaches the Ministry.</summary>
     public async Task<SubmissionDto> FormalizeAndDeliverAsync(string actaReference)
     {
-        var council = _system.As(await _system.TokenAsync("council", _jurisdiction, $"concejo-{_jurisdiction}"));
         await ProcessSteps.AdvanceAsync(_admin, Process.Id, "Coordination", _ct);
+        await CloseCoordinationAsync();
         await ProcessSteps.AdvanceAsync(_admin, Process.Id, "Formalization", _ct);
-        await Eventually.Get(async () =>
-        {
-            var r = await council.PostAsJsonAsync($"/api/coordination/processes/{Process.Id}/list/formalization", new { actaReference }, _ct);
-            return r.StatusCode == HttpStatusCode.OK ? await r.Content.ReadFromJsonAsync<CoordinatedListDto>(_ct) : null;
-        }, "coordination to receive and formalize the list");
+        await FormalizeAsync(actaReference);
         // The signed package waits for the Submission stage.
         await ProcessSteps.AdvanceAsync(_admin, Process.Id, "Submission", _ct);
         return await Eventually.Get(async () =>
@@ -245,5 +273,56 @@ public sealed class ProcessStory
             var s = r.StatusCode == HttpStatusCode.OK ? await r.Content.ReadFromJsonAsync<SubmissionDto>(_ct) : null;
             return s?.Status == "Delivered" ? s : null;
         }, "the submission to be delivered to the Ministry intake");
+    }
+
+    /// <summary>
+    /// The formalization workshop, in Formalization: every accredited agent (trained where the rules require it)
+    /// approves the final list, is recorded present, stands for the oversight committee and votes; the committee is
+    /// elected, the acta drawn up and signed by the council, the coordination council and every agent present; both
+    /// approve it, which formalizes the list.
+    /// </summary>
+    public async Task<ActaDto> FormalizeAsync(string actaReference)
+    {
+        var agents = new List<HttpClient>();
+        foreach (var agent in Agents)
+        {
+            agents.Add(_system.As(await _system.TokenAsync("agent", _jurisdiction, agent.Id.ToString())));
+        }
+        var votes = $"/api/deliberation/processes/{Process.Id}/final-votes";
+        using var opened = await ProcessSteps.UntilAsync(() => _admin.PostAsync(votes, null, _ct), HttpStatusCode.Created, "deliberation to reach Formalization and open the final vote");
+        var voteId = (await opened.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(_ct)).GetProperty("id").GetGuid();
+        foreach (var agent in agents)
+        {
+            await Created<object>(agent.PostAsJsonAsync($"{votes}/{voteId}/ballots", new { choice = "Approve" }, _ct));
+        }
+        await Ok(_admin.PostAsync($"{votes}/{voteId}/closure", null, _ct));
+
+        var path = $"/api/coordination/processes/{Process.Id}";
+        foreach (var agent in Agents)
+        {
+            await ProcessSteps.UntilAsync(() => _admin.PostAsJsonAsync($"{path}/formalization/present", new { agentId = agent.Id }, _ct), HttpStatusCode.Created,
+                "coordination to know the accredited agent and the Formalization stage");
+            await Created<object>(_admin.PostAsJsonAsync($"{path}/committee/candidates", new { agentId = agent.Id }, _ct));
+        }
+        var seats = (await _admin.GetFromJsonAsync<CommitteeDto>($"{path}/committee", _ct))!.Seats;
+        foreach (var agent in agents)
+        {
+            await Created<object>(agent.PostAsJsonAsync($"{path}/committee/ballots", new { candidates = Agents.Take(seats).Select(a => a.Id) }, _ct));
+        }
+        await Ok(_admin.PostAsync($"{path}/committee/closure", null, _ct));
+
+        using var drawn = await ProcessSteps.UntilAsync(() => _admin.PostAsJsonAsync($"{path}/acta", new { number = actaReference }, _ct), HttpStatusCode.Created,
+            "coordination to receive the final vote and draw up the acta");
+        var hash = (await drawn.Content.ReadFromJsonAsync<ActaDto>(_ct))!.ContentHash;
+        var council = _system.As(await _system.TokenAsync("council", _jurisdiction, $"concejo-{_jurisdiction}"));
+        var coordination = _system.As(await _system.TokenAsync("coordination-council", _jurisdiction, $"ccl-{_jurisdiction}"));
+        foreach (var signer in agents.Prepend(coordination).Prepend(council))
+        {
+            await Created<object>(signer.PostAsJsonAsync($"{path}/acta/signatures", new { contentHash = hash }, _ct));
+        }
+        await Ok(coordination.PostAsJsonAsync($"{path}/acta/approvals", new { body = "CoordinationCouncil" }, _ct));
+        var acta = await Expect<ActaDto>(council.PostAsJsonAsync($"{path}/acta/approvals", new { body = "Council" }, _ct), HttpStatusCode.OK);
+        Assert.True(acta.Formalized, "both approvals formalize the list");
+        return acta;
     }
 }

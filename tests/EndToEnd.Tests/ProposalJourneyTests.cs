@@ -25,7 +25,7 @@ public sealed class ProposalJourneyTests(SystemFixture system)
         var story = await ProcessStory.OpenAsync(system, Jurisdiction, "Presupuesto Participativo Ilo 2027", 1_000_000m, ct, level: "province");
         var process = story.Process;
         var admin = story.Admin;
-        var agent = await story.AccreditAgentAsync("María Quispe Mamani", "40123456", "Federación de Mujeres de Ilo");
+        var agent = (await story.AccreditAndTrainAsync([.. ProcessStory.Neighbours("401234").Take(4), ("María Quispe Mamani", "40123456", "Federación de Mujeres de Ilo")]))[^1];
         // Preparation closes with the accredited list; Concertation opens for proposals.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Concertation", ct);
 
@@ -73,16 +73,14 @@ public sealed class ProposalJourneyTests(SystemFixture system)
         Assert.Equal(["Pistas y veredas El Algarrobal", "Posta médica Miramar"], list.Projects.Select(p => p.Title));
         Assert.Equal(800_000m, list.TotalCost);
 
-        // Coordination receives the list; the levels coordinate; the council formalizes it in Formalization.
+        // Coordination receives the list; the levels coordinate; at the formalization workshop the agents approve it,
+        // elect the oversight committee and sign the acta with the authorities, and both councils approve it.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Coordination", ct);
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Formalization", ct);
-        var council = system.As(await system.TokenAsync("council", Jurisdiction, "concejo-ilo"));
-        var formalized = await Eventually.Get(async () =>
-        {
-            var r = await council.PostAsJsonAsync($"/api/coordination/processes/{process.Id}/list/formalization", new { actaReference = "ACTA-PP-2027-014" }, ct);
-            return r.StatusCode == HttpStatusCode.OK ? await r.Content.ReadFromJsonAsync<CoordinatedListDto>(ct) : null;
-        }, "coordination to receive and formalize the list");
-        Assert.Equal("Formalized", formalized.Status);
+        var acta = await story.FormalizeAsync("ACTA-PP-2027-014");
+        Assert.Equal(list.Projects.Select(p => p.ProposalId), acta.Content.GetProperty("projects").EnumerateArray().Select(p => p.GetProperty("proposalId").GetGuid()));
+        var formalized = (await admin.GetFromJsonAsync<CoordinatedListDto>($"/api/coordination/processes/{process.Id}/list", ct))!;
+        Assert.Equal(("Formalized", "ACTA-PP-2027-014"), (formalized.Status, formalized.ActaReference));
 
         // The signed package waits for the Submission stage; then it is delivered and the status is queryable.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Submission", ct);

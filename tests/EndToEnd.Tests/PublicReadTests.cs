@@ -15,7 +15,7 @@ public sealed class PublicReadTests(SystemFixture system)
         var ct = TestContext.Current.CancellationToken;
         const string dni = "47281953";
         var story = await ProcessStory.OpenAsync(system, "230101", "Presupuesto Participativo Tacna 2027", 900_000m, ct);
-        await story.AccreditAgentAsync("Rosa Mamani Flores", dni, "Junta Vecinal Cono Sur");
+        await story.AccreditAndTrainAsync([("Rosa Mamani Flores", dni, "Junta Vecinal Cono Sur"), .. ProcessStory.Neighbours("472819").Skip(1)]);
         await story.StartConcertationAsync();
         var water = await story.ProposeAsync("Agua potable Cono Sur", 500_000m);
         var road = await story.ProposeAsync("Vía de evitamiento", 800_000m);
@@ -36,10 +36,10 @@ public sealed class PublicReadTests(SystemFixture system)
         }
 
         Assert.Contains(await Read<List<ProcessDto>>("/api/registration/processes"), p => p.Id == id);
-        Assert.Equal(1, (await Read<ProcessDto>($"/api/registration/processes/{id}")).AccreditedAgents);
-        var listed = Assert.Single((await Read<EligibleListDto>($"/api/registration/processes/{id}/eligible-list")).Entries);
+        Assert.Equal(5, (await Read<ProcessDto>($"/api/registration/processes/{id}")).AccreditedAgents);
+        var listed = Assert.Single((await Read<EligibleListDto>($"/api/registration/processes/{id}/eligible-list")).Entries, e => e.FullName == "Rosa Mamani Flores");
         Assert.Equal(("Rosa Mamani Flores", "Junta Vecinal Cono Sur", "Accredited"), (listed.FullName, listed.OrganisationName, listed.Status));
-        Assert.Contains((await Read<StatisticsDto>($"/api/registration/processes/{id}/statistics")).Rows, r => r is { Dimension: "Gender", Value: "Female", Accredited: 1 });
+        Assert.Contains((await Read<StatisticsDto>($"/api/registration/processes/{id}/statistics")).Rows, r => r is { Dimension: "Gender", Value: "Female", Accredited: 5 });
         await Read<List<OrganisationDto>>("/api/registration/organisations?jurisdiction=230101");
         await Read<System.Text.Json.JsonElement>($"/api/registration/processes/{id}/training-sessions");
         await Read<System.Text.Json.JsonElement>($"/api/registration/processes/{id}/seats");
@@ -49,6 +49,12 @@ public sealed class PublicReadTests(SystemFixture system)
         Assert.False((await Read<AssessmentDto>($"/api/assessment/proposals/{road.Id}")).Viable);
         Assert.Equal(500_000m, (await Read<PrioritizedListDto>($"/api/deliberation/processes/{id}/prioritized-list")).TotalCost);
         Assert.Equal("ACTA-PP-TACNA-007", (await Read<CoordinatedListDto>($"/api/coordination/processes/{id}/list")).ActaReference);
+        Assert.Equal(5, (await Read<ActaDto>($"/api/coordination/processes/{id}/acta")).Signatures.Count(s => s.IsAgent));
+        Assert.Equal(5, (await Read<CommitteeDto>($"/api/coordination/processes/{id}/committee")).Members.Count);
+        Assert.Equal(5, (await Read<List<ActaAgentDto>>($"/api/coordination/processes/{id}/formalization/present")).Count);
+        var document = await anonymous.GetAsync($"/api/coordination/processes/{id}/acta/document", ct);
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        bodies.Add(await document.Content.ReadAsStringAsync(ct));
         var status = await Read<SubmissionDto>($"/api/submissions/processes/{id}");
         Assert.Equal(("Delivered", submission.ContentHash, submission.IntakeReceipt), (status.Status, status.ContentHash, status.IntakeReceipt));
 
@@ -91,7 +97,9 @@ public sealed class PublicReadTests(SystemFixture system)
     [InlineData("POST", "/api/deliberation/processes/{id}/proposals")]
     [InlineData("POST", "/api/deliberation/processes/{id}/prioritized-list")]
     [InlineData("POST", "/api/assessment/proposals/{id}/recommendation")]
-    [InlineData("POST", "/api/coordination/processes/{id}/list/formalization")]
+    [InlineData("POST", "/api/coordination/processes/{id}/acta")]
+    [InlineData("POST", "/api/coordination/processes/{id}/acta/signatures")]
+    [InlineData("POST", "/api/coordination/processes/{id}/committee/ballots")]
     [InlineData("PUT", "/api/registration/processes/{id}")]
     [InlineData("DELETE", "/api/submissions/processes/{id}")]
     public async Task A_write_without_a_token_is_refused_with_401(string method, string path)

@@ -16,12 +16,11 @@ public sealed class StageEnforcementTests(SystemFixture system)
         const string jurisdiction = "240101"; // Tumbes
         var story = await ProcessStory.OpenAsync(system, jurisdiction, "Presupuesto Participativo Tumbes", 1_000_000m, ct);
         var (process, admin) = (story.Process, story.Admin);
-        var agent = await story.AccreditAgentAsync("Ana Mamani Ticona", "42345678", "Junta Vecinal Alto de la Alianza");
+        var agent = (await story.AccreditAndTrainAsync([.. ProcessStory.Neighbours("423456").Take(4), ("Ana Mamani Ticona", "42345678", "Junta Vecinal Alto de la Alianza")]))[^1];
         var resident = system.As(await system.TokenAsync("resident", jurisdiction));
         var proposer = system.As(await system.TokenAsync("agent", jurisdiction, agent.Id.ToString()));
-        var council = system.As(await system.TokenAsync("council", jurisdiction, "concejo-tacna"));
         Task<HttpResponseMessage> Propose() => proposer.PostAsJsonAsync($"/api/deliberation/processes/{process.Id}/proposals", ProcessSteps.Proposal("Agua potable Ciudad Nueva", 400_000m), ct);
-        Task<HttpResponseMessage> Formalize() => council.PostAsJsonAsync($"/api/coordination/processes/{process.Id}/list/formalization", new { actaReference = "ACTA-TUMBES-001" }, ct);
+        Task<HttpResponseMessage> DrawUpActa() => admin.PostAsJsonAsync($"/api/coordination/processes/{process.Id}/acta", new { number = "ACTA-TUMBES-001" }, ct);
 
         // Preparation: deliberation, once it knows the process and the agent, refuses proposals.
         await AssertRefusedInStageAsync(await ProcessSteps.UntilAsync(Propose, HttpStatusCode.Conflict, "deliberation to refuse a proposal in Preparation"), "Preparation");
@@ -37,8 +36,8 @@ public sealed class StageEnforcementTests(SystemFixture system)
             new { viable = true, score = 80m, reasons = "Viable: brecha de agua priorizada" }, ct), HttpStatusCode.OK, "the technical team to assess in Concertation");
         await ProcessSteps.UntilAsync(() => admin.PostAsync($"/api/deliberation/processes/{process.Id}/prioritized-list", null, ct), HttpStatusCode.Created,
             "deliberation to prioritise once the assessment arrived");
-        // Coordination has the list, but formalization belongs to the Formalization stage.
-        await AssertRefusedInStageAsync(await ProcessSteps.UntilAsync(Formalize, HttpStatusCode.Conflict, "coordination to receive the list"), "Concertation");
+        // Coordination has the list, but the acta belongs to the Formalization stage.
+        await AssertRefusedInStageAsync(await ProcessSteps.UntilAsync(DrawUpActa, HttpStatusCode.Conflict, "coordination to receive the list"), "Concertation");
 
         // Coordination: no more proposals; still no formalization.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Coordination", ct);
@@ -48,9 +47,9 @@ public sealed class StageEnforcementTests(SystemFixture system)
             HttpStatusCode.Conflict, "deliberation to learn of the Coordination stage");
         await AssertRefusedInStageAsync(await Propose(), "Coordination");
 
-        // Formalization: the council formalizes; the signed package waits for the Submission stage.
+        // Formalization: the workshop formalizes the list with its signed acta; the signed package waits for the Submission stage.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Formalization", ct);
-        await ProcessSteps.UntilAsync(Formalize, HttpStatusCode.OK, "coordination to formalize in Formalization");
+        await story.FormalizeAsync("ACTA-TUMBES-001");
         var pending = await Eventually.Get(async () =>
         {
             var r = await admin.GetAsync($"/api/submissions/processes/{process.Id}", ct);

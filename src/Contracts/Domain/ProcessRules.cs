@@ -95,6 +95,8 @@ public enum SeatBody
     Delegates,
     /// <summary>The directive committee (Ilo: three seats reserved for women).</summary>
     DirectiveCommittee,
+    /// <summary>The oversight committee (Comité de Vigilancia), elected by the agents at the formalization workshop.</summary>
+    OversightCommittee,
 }
 
 /// <summary>The groups a quota can reserve seats for.</summary>
@@ -143,5 +145,10 @@ public sealed record ProcessRules(
 {
     public static readonly IReadOnlyList<string> AllocationRules = ["greedy", "mes", "mes-add1"];
 
-    public int SeatsOf(SeatBody body) => body == SeatBody.Delegates ? DelegateSeats : DirectiveCommitteeSeats;
+    public int SeatsOf(SeatBody body) => body switch
+    {
+        SeatBody.Delegates => DelegateSeats,
+        SeatBody.DirectiveCommittee => DirectiveCommitteeSeats,
+        _ => OversightCommitteeSize,
+    };
 }

@@ -25,7 +25,10 @@ public sealed record ListFormalized : IntegrationEvent
     public required GovernmentLevel Level { get; init; }
     public required int FiscalYear { get; init; }
     public required decimal BudgetCeiling { get; init; }
+    /// <summary>The number of the signed Acta de Acuerdos y Compromisos.</summary>
     public required string ActaReference { get; init; }
+    /// <summary>The SHA-256 (hex) of the acta's canonical content, which its signatures are over; null in events published before actas were drawn up in coordination.</summary>
+    public string? ActaContentHash { get; init; }
     public required DateTimeOffset ApprovedAt { get; init; }
     public required IReadOnlyList<ListedProject> Projects { get; init; }
 }

@@ -24,6 +24,10 @@ public sealed record AgentAccredited : IntegrationEvent
     public required Guid AgentId { get; init; }
     public required string FullName { get; init; }
     public required string Organisation { get; init; }
+    /// <summary>The quota groups the agent counts for in the process's fiscal year; empty in events published before quotas travelled.</summary>
+    public IReadOnlyList<QuotaGroup> Groups { get; init; } = [];
+    /// <summary>The ubigeo of the territory of the agent's organisation; null in older events, or for an agent registered without one.</summary>
+    public string? Territory { get; init; }
 }
 
 public sealed record AgentAccreditationRevoked : IntegrationEvent

@@ -45,6 +45,10 @@ public sealed class CoordinatedList
         {
             throw new ConflictException("processId", "The list is already formalized; it changes only by an audited correction");
         }
+        if (Status != ListStatus.Coordinated)
+        {
+            throw new ConflictException("processId", "Coordination between levels has not closed the list yet");
+        }
         // The reference of the signed Acta de Acuerdos y Compromisos.
         var acta = Guard.Text("actaReference", actaReference, 100);
         if (Projects.Count == 0)

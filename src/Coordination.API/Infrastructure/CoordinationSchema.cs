@@ -13,7 +13,178 @@ internal static class CoordinationSchema
         new(2, "audit log", AuditSchema.Sql),
         new(3, "trace context and stage copy", BuildingBlockSchema.OutboxTraceContext, ProcessStageStore.Schema),
         new(4, "coordination between levels: items, decisions, impact rules, co-financing", Levels),
+        new(5, "formalization: agents, final vote, oversight committee election, the acta, its signatures and approvals", Formalization),
     ];
+
+    /// <summary>
+    /// The formalization workshop. The acta's versions and signatures are append-only; a version is the SHA-256 of
+    /// its canonical content (checked by the database), a new version is refused once any version is signed, and a
+    /// signature names the current version. One ballot per agent, one signature per person, one approval per body:
+    /// primary keys. The approvals need an authority's and an agent's signature first.
+    /// </summary>
+    private const string Formalization = """
+        CREATE TABLE process_rules (
+            process_id  uuid PRIMARY KEY,
+            rules       jsonb NULL
+        );
+
+        CREATE TABLE accredited_agents (
+            agent_id      uuid PRIMARY KEY,
+            process_id    uuid    NOT NULL,
+            full_name     text    NOT NULL,
+            organisation  text    NOT NULL,
+            territory     text    NULL CHECK (territory ~ '^[0-9]{6}$'),
+            groups        text[]  NOT NULL DEFAULT '{}',
+            revoked       boolean NOT NULL DEFAULT false,
+            UNIQUE (process_id, agent_id)
+        );
+
+        -- The agents' approval of the final list (FinalListVoted): one per process.
+        CREATE TABLE final_votes (
+            process_id    uuid PRIMARY KEY,
+            list_id       uuid        NOT NULL REFERENCES lists (id),
+            vote_id       uuid        NOT NULL,
+            approve       int         NOT NULL CHECK (approve > reject),
+            reject        int         NOT NULL CHECK (reject >= 0),
+            abstain       int         NOT NULL CHECK (abstain >= 0),
+            voted_at      timestamptz NOT NULL,
+            proposal_ids  uuid[]      NOT NULL
+        );
+
+        -- Who the officer records present at the formalization workshop: accredited agents only.
+        CREATE TABLE workshop_present (
+            process_id   uuid        NOT NULL,
+            agent_id     uuid        NOT NULL,
+            recorded_by  text        NOT NULL,
+            recorded_at  timestamptz NOT NULL,
+            PRIMARY KEY (process_id, agent_id),
+            FOREIGN KEY (process_id, agent_id) REFERENCES accredited_agents (process_id, agent_id)
+        );
+
+        CREATE TABLE committee_elections (
+            process_id  uuid PRIMARY KEY,
+            seats       int         NOT NULL CHECK (seats >= 4),
+            opened_at   timestamptz NOT NULL,
+            closed_at   timestamptz NULL,
+            closed_by   text        NULL,
+            CONSTRAINT elections_closed_by CHECK ((closed_at IS NULL) = (closed_by IS NULL))
+        );
+        CREATE TABLE committee_candidates (
+            process_id    uuid        NOT NULL REFERENCES committee_elections (process_id),
+            agent_id      uuid        NOT NULL,
+            residence     text        NOT NULL CHECK (residence ~ '^[0-9]{6}$'),
+            groups        text[]      NOT NULL,
+            nominated_by  text        NOT NULL,
+            nominated_at  timestamptz NOT NULL,
+            PRIMARY KEY (process_id, agent_id),
+            FOREIGN KEY (process_id, agent_id) REFERENCES accredited_agents (process_id, agent_id)
+        );
+        -- One ballot per agent present; who voted is never published, only the count per candidate.
+        CREATE TABLE committee_ballots (
+            process_id  uuid        NOT NULL REFERENCES committee_elections (process_id),
+            voter_id    uuid        NOT NULL,
+            candidates  uuid[]      NOT NULL CHECK (cardinality(candidates) > 0),
+            cast_at     timestamptz NOT NULL,
+            PRIMARY KEY (process_id, voter_id),
+            FOREIGN KEY (process_id, voter_id) REFERENCES workshop_present (process_id, agent_id)
+        );
+        CREATE TABLE committee_members (
+            process_id  uuid NOT NULL REFERENCES committee_elections (process_id),
+            seat        int  NOT NULL CHECK (seat > 0),
+            agent_id    uuid NOT NULL,
+            votes       int  NOT NULL CHECK (votes >= 0),
+            quota       text NULL CHECK (quota IN ('Women', 'Youth', 'Indigenous')),
+            PRIMARY KEY (process_id, seat),
+            UNIQUE (process_id, agent_id),
+            FOREIGN KEY (process_id, agent_id) REFERENCES committee_candidates (process_id, agent_id)
+        );
+        -- Nominations close with the first ballot, and everything closes with the result.
+        CREATE FUNCTION committee_open() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT closed_at FROM committee_elections WHERE process_id = NEW.process_id) IS NOT NULL THEN
+                RAISE EXCEPTION 'the oversight committee is elected' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF TG_TABLE_NAME = 'committee_candidates' AND EXISTS (SELECT 1 FROM committee_ballots WHERE process_id = NEW.process_id) THEN
+                RAISE EXCEPTION 'nominations closed with the first ballot' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER candidates_open BEFORE INSERT ON committee_candidates FOR EACH ROW EXECUTE FUNCTION committee_open();
+        CREATE TRIGGER ballots_open BEFORE INSERT ON committee_ballots FOR EACH ROW EXECUTE FUNCTION committee_open();
+        CREATE FUNCTION committee_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
+        END $$;
+        CREATE TRIGGER candidates_fixed BEFORE UPDATE OR DELETE ON committee_candidates FOR EACH STATEMENT EXECUTE FUNCTION committee_fixed();
+        CREATE TRIGGER ballots_fixed BEFORE UPDATE OR DELETE ON committee_ballots FOR EACH STATEMENT EXECUTE FUNCTION committee_fixed();
+        CREATE TRIGGER members_fixed BEFORE UPDATE OR DELETE ON committee_members FOR EACH STATEMENT EXECUTE FUNCTION committee_fixed();
+
+        CREATE TABLE actas (
+            process_id    uuid        NOT NULL,
+            version       int         NOT NULL CHECK (version > 0),
+            number        text        NOT NULL CHECK (length(btrim(number)) > 0),
+            content       text        NOT NULL,
+            content_hash  text        NOT NULL,
+            drawn_by      text        NOT NULL,
+            drawn_at      timestamptz NOT NULL,
+            PRIMARY KEY (process_id, version),
+            UNIQUE (process_id, version, content_hash),
+            CONSTRAINT actas_hash CHECK (content_hash = encode(sha256(convert_to(content, 'UTF8')), 'hex'))
+        );
+        CREATE TABLE acta_signatures (
+            process_id    uuid        NOT NULL,
+            signer        text        NOT NULL,
+            role          text        NOT NULL CHECK (role IN ('council', 'coordination-council', 'process-admin', 'agent')),
+            name          text        NOT NULL,
+            version       int         NOT NULL,
+            content_hash  text        NOT NULL,
+            signed_at     timestamptz NOT NULL,
+            -- One signature per person, however many requests arrive at once.
+            PRIMARY KEY (process_id, signer),
+            FOREIGN KEY (process_id, version, content_hash) REFERENCES actas (process_id, version, content_hash)
+        );
+        CREATE TABLE acta_approvals (
+            process_id   uuid        NOT NULL,
+            body         text        NOT NULL CHECK (body IN ('CoordinationCouncil', 'Council')),
+            approved_by  text        NOT NULL,
+            approved_at  timestamptz NOT NULL,
+            PRIMARY KEY (process_id, body)
+        );
+        CREATE FUNCTION acta_versions() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM acta_signatures WHERE process_id = NEW.process_id) THEN
+                RAISE EXCEPTION 'the acta is signed: it never changes' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF NEW.version <> coalesce((SELECT max(version) FROM actas WHERE process_id = NEW.process_id), 0) + 1 THEN
+                RAISE EXCEPTION 'acta versions follow each other' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER actas_versions BEFORE INSERT ON actas FOR EACH ROW EXECUTE FUNCTION acta_versions();
+        CREATE FUNCTION signature_of_current() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.version <> (SELECT max(version) FROM actas WHERE process_id = NEW.process_id) THEN
+                RAISE EXCEPTION 'a signature is over the current version of the acta' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF EXISTS (SELECT 1 FROM acta_approvals WHERE process_id = NEW.process_id GROUP BY process_id HAVING count(*) = 2) THEN
+                RAISE EXCEPTION 'the acta is approved: signatures are closed' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER signatures_current BEFORE INSERT ON acta_signatures FOR EACH ROW EXECUTE FUNCTION signature_of_current();
+        CREATE FUNCTION approval_after_signatures() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM acta_signatures WHERE process_id = NEW.process_id AND role = 'agent')
+               OR NOT EXISTS (SELECT 1 FROM acta_signatures WHERE process_id = NEW.process_id AND role <> 'agent') THEN
+                RAISE EXCEPTION 'the acta is approved once an authority and an agent have signed it' USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER approvals_after_signatures BEFORE INSERT ON acta_approvals FOR EACH ROW EXECUTE FUNCTION approval_after_signatures();
+        CREATE TRIGGER actas_fixed BEFORE UPDATE OR DELETE ON actas FOR EACH STATEMENT EXECUTE FUNCTION committee_fixed();
+        CREATE TRIGGER signatures_fixed BEFORE UPDATE OR DELETE ON acta_signatures FOR EACH STATEMENT EXECUTE FUNCTION committee_fixed();
+        CREATE TRIGGER approvals_fixed BEFORE UPDATE OR DELETE ON acta_approvals FOR EACH STATEMENT EXECUTE FUNCTION committee_fixed();
+        """;
 
     /// <summary>
     /// The agents' list stays as received (list_projects); the coordinated list is its items, changed only by

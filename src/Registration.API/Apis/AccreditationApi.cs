@@ -128,9 +128,10 @@ public static class AccreditationApi
         }
         var eligible = await uow.ListAgentsAsync(processId, nameof(AgentStatus.Eligible), ct);
         var actor = Actor.As(user, Roles.ProcessAdmin);
-        foreach (var (agent, _, _) in eligible)
+        foreach (var (agent, type, organisationId) in eligible)
         {
-            uow.Publish(agent.Accredit(process));
+            var organisation = organisationId is { } id ? await uow.FindOrganisationAsync(id, ct) : null;
+            uow.Publish(agent.Accredit(process, type, organisation?.Territory));
             await uow.UpdateAgentAsync(agent, ct);
             uow.Audit(actor, "agent.accredited", processId, agent.Id.ToString(), new { agent.FullName, agent.Organisation, agent.Status });
         }

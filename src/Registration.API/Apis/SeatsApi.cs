@@ -30,7 +30,12 @@ public static class SeatsApi
     {
         if (!Stages.TryParseName<SeatBody>(request.Body, out var body))
         {
-            throw new DomainException("body", $"One of {string.Join(", ", Enum.GetNames<SeatBody>())}");
+            throw new DomainException("body", $"One of {string.Join(", ", Enum.GetNames<SeatBody>().Where(b => b != nameof(SeatBody.OversightCommittee)))}");
+        }
+        if (body == SeatBody.OversightCommittee)
+        {
+            // The agents elect it at the formalization workshop, in coordination; no office assigns its seats.
+            throw new DomainException("body", "The oversight committee is elected by the agents at the formalization workshop, not assigned");
         }
         await using var uow = await db.BeginAsync(ct);
         // Locked: two assignments at once must see each other's seat when they check the quotas.

@@ -147,12 +147,21 @@ public sealed class ParticipatingAgent
         Status = AgentStatus.Excluded;
     }
 
-    /// <summary>Only an entry of the published list that no upheld objection struck is accredited.</summary>
-    public AgentAccredited Accredit(Process process)
+    /// <summary>
+    /// Only an entry of the published list that no upheld objection struck is accredited. The event carries the
+    /// quota groups the agent counts for and the organisation's territory, which coordination's election of the
+    /// oversight committee needs.
+    /// </summary>
+    public AgentAccredited Accredit(Process process, OrganisationType organisationType, string? territory)
     {
         Require(AgentStatus.Eligible, "accredited");
         Status = AgentStatus.Accredited;
-        return new AgentAccredited { ProcessId = ProcessId, Jurisdiction = process.Jurisdiction, AgentId = Id, FullName = FullName, Organisation = Organisation };
+        return new AgentAccredited
+        {
+            ProcessId = ProcessId, Jurisdiction = process.Jurisdiction, AgentId = Id, FullName = FullName, Organisation = Organisation,
+            Groups = Enum.GetValues<Contracts.QuotaGroup>().Where(g => BelongsTo(g, process.FiscalYear, organisationType)).ToList(),
+            Territory = territory,
+        };
     }
 
     /// <summary>A revoked agent can no longer propose or vote; the reason is public with the revocation.</summary>

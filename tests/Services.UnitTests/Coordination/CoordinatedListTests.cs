@@ -13,7 +13,7 @@ public sealed class CoordinatedListTests
     private static readonly ProcessStage InFormalization = new(ProcessId, "150122", Stage.Formalization);
 
     private static CoordinatedList Received(params ListedProject[] projects) =>
-        CoordinatedList.Restore(Guid.CreateVersion7(), ProcessId, "150122", "District", 2026, 1_000_000m, "greedy", "Received", null, null, projects);
+        CoordinatedList.Restore(Guid.CreateVersion7(), ProcessId, "150122", "District", 2026, 1_000_000m, "greedy", "Coordinated", null, null, projects);
 
     private static readonly ListedProject School = new(Guid.CreateVersion7(), "Aulas I.E. 3045", 600_000m, 95m, 1);
 
@@ -43,7 +43,7 @@ public sealed class CoordinatedListTests
         var e = Assert.Throws<DomainException>(() => list.Formalize(InFormalization, acta, Now));
 
         Assert.Equal("actaReference", e.Field);
-        Assert.Equal(ListStatus.Received, list.Status);
+        Assert.Equal(ListStatus.Coordinated, list.Status);
     }
 
     [Fact]
@@ -51,6 +51,17 @@ public sealed class CoordinatedListTests
     {
         var e = Assert.Throws<DomainException>(() => Received(School).Formalize(InFormalization, new string('A', 101), Now));
         Assert.Equal("actaReference", e.Field);
+    }
+
+    [Fact]
+    public void A_list_whose_coordination_is_open_is_not_formalized()
+    {
+        var list = CoordinatedList.Restore(Guid.CreateVersion7(), ProcessId, "150122", "District", 2026, 1_000_000m, "greedy", "Received", null, null, [School]);
+
+        var e = Assert.Throws<ConflictException>(() => list.Formalize(InFormalization, "Acta N° 012-2025-MDM", Now));
+
+        Assert.Contains("Coordination between levels", e.Message, StringComparison.Ordinal);
+        Assert.Equal(ListStatus.Received, list.Status);
     }
 
     [Fact]
@@ -74,7 +85,7 @@ public sealed class CoordinatedListTests
         var e = Assert.Throws<ConflictException>(() => list.Formalize(InFormalization, "Acta N° 012-2025-MDM", Now));
 
         Assert.Equal("processId", e.Field);
-        Assert.Equal(ListStatus.Received, list.Status);
+        Assert.Equal(ListStatus.Coordinated, list.Status);
     }
 
     [Theory]
@@ -89,6 +100,6 @@ public sealed class CoordinatedListTests
 
         Assert.Equal("stage", e.Field);
         Assert.Contains($"the process is in {stage}", e.Message);
-        Assert.Equal(ListStatus.Received, list.Status);
+        Assert.Equal(ListStatus.Coordinated, list.Status);
     }
 }

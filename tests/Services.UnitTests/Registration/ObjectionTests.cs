@@ -98,7 +98,7 @@ public sealed class ObjectionTests
         Assert.Equal("RENIEC record shows residence in Surco", objection.Resolution);
         Assert.Equal(InAccreditation, objection.ResolvedAt);
         Assert.Equal(AgentStatus.Excluded, entry.Status);
-        var e = Assert.Throws<ConflictException>(() => entry.Accredit(process));
+        var e = Assert.Throws<ConflictException>(() => entry.Accredit(process, OrganisationType.Other, null));
         Assert.Equal("Only an agent who is Eligible can be accredited; this one is Excluded", e.Message);
     }
 
@@ -112,7 +112,7 @@ public sealed class ObjectionTests
 
         Assert.Equal(ObjectionStatus.Dismissed, objection.Status);
         Assert.Equal(AgentStatus.Eligible, entry.Status);
-        entry.Accredit(process);
+        entry.Accredit(process, OrganisationType.Other, null);
         Assert.Equal(AgentStatus.Accredited, entry.Status);
     }
 

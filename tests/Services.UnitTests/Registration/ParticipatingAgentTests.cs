@@ -12,9 +12,12 @@ public sealed class ParticipatingAgentTests
     {
         var (process, entry) = await PublishedAsync();
 
-        var accredited = entry.Accredit(process);
+        var accredited = entry.Accredit(process, OrganisationType.IndigenousOrPeasantCommunity, "150122");
 
         Assert.Equal(AgentStatus.Accredited, entry.Status);
+        // What the oversight committee's quotas and residence need, as of the process's fiscal year.
+        Assert.Equal([QuotaGroup.Women, QuotaGroup.Indigenous], accredited.Groups);
+        Assert.Equal("150122", accredited.Territory);
         Assert.Equal(entry.Id, accredited.AgentId);
         Assert.Equal(process.Id, accredited.ProcessId);
         Assert.Equal(Miraflores, accredited.Jurisdiction);
@@ -28,7 +31,7 @@ public sealed class ParticipatingAgentTests
         var process = Open();
         var registered = Submit(process).Agents[0];
 
-        var e = Assert.Throws<ConflictException>(() => registered.Accredit(process));
+        var e = Assert.Throws<ConflictException>(() => registered.Accredit(process, OrganisationType.Other, null));
 
         Assert.Equal("agentId", e.Field);
         Assert.Equal("Only an agent who is Eligible can be accredited; this one is Registered", e.Message);
@@ -39,9 +42,9 @@ public sealed class ParticipatingAgentTests
     public async Task An_agent_is_accredited_once()
     {
         var (process, entry) = await PublishedAsync();
-        entry.Accredit(process);
+        entry.Accredit(process, OrganisationType.Other, null);
 
-        var e = Assert.Throws<ConflictException>(() => entry.Accredit(process));
+        var e = Assert.Throws<ConflictException>(() => entry.Accredit(process, OrganisationType.Other, null));
 
         Assert.Contains("this one is Accredited", e.Message);
     }
@@ -50,7 +53,7 @@ public sealed class ParticipatingAgentTests
     public async Task An_accredited_agent_is_revoked_with_a_public_reason()
     {
         var (process, entry) = await PublishedAsync();
-        entry.Accredit(process);
+        entry.Accredit(process, OrganisationType.Other, null);
 
         var revoked = entry.Revoke(process, "  Convicted of electoral fraud (Exp. 123-2026)  ");
 
@@ -68,7 +71,7 @@ public sealed class ParticipatingAgentTests
     public async Task A_revocation_without_a_reason_is_refused(string? reason)
     {
         var (process, entry) = await PublishedAsync();
-        entry.Accredit(process);
+        entry.Accredit(process, OrganisationType.Other, null);
 
         var e = Assert.Throws<DomainException>(() => entry.Revoke(process, reason));
 
@@ -92,10 +95,10 @@ public sealed class ParticipatingAgentTests
     public async Task A_revoked_agent_is_not_accredited_again()
     {
         var (process, entry) = await PublishedAsync();
-        entry.Accredit(process);
+        entry.Accredit(process, OrganisationType.Other, null);
         entry.Revoke(process, "Moved away");
 
-        var accredit = Assert.Throws<ConflictException>(() => entry.Accredit(process));
+        var accredit = Assert.Throws<ConflictException>(() => entry.Accredit(process, OrganisationType.Other, null));
         var revoke = Assert.Throws<ConflictException>(() => entry.Revoke(process, "Again"));
 
         Assert.Contains("this one is Revoked", accredit.Message);
