@@ -33,7 +33,7 @@ public sealed class FormalizationTests(SystemFixture system, PortalBrowser brows
     [Fact]
     public async Task The_workshop_elects_the_committee_under_its_quota_signs_the_acta_over_its_hash_and_both_approvals_send_the_list_to_the_Ministry()
     {
-        const string jurisdiction = "210101"; // Puno
+        const string jurisdiction = "210103"; // Puno
         var story = await ProcessStory.OpenAsync(system, jurisdiction, "Presupuesto Participativo Puno 2027", 900_000m, Ct, rules: Rules());
         var agents = await story.AccreditAndTrainAsync(
             ("Luz Mamani Quispe", "42101001", "Club de Madres Chanu Chanu", "Female"),
@@ -51,6 +51,7 @@ public sealed class FormalizationTests(SystemFixture system, PortalBrowser brows
         await story.AssessAsync((water, true, 90m, "Viable"), (school, true, 80m, "Viable"));
         var list = await story.PrioritizeAsync();
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Coordination", Ct);
+        await story.CloseCoordinationAsync();
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Formalization", Ct);
         var path = $"/api/coordination/processes/{story.Process.Id}";
         var admin = story.Admin;
@@ -233,6 +234,7 @@ public sealed class FormalizationTests(SystemFixture system, PortalBrowser brows
         await story.AssessAsync((road, true, 75m, "Viable"));
         await story.PrioritizeAsync();
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Coordination", Ct);
+        await story.CloseCoordinationAsync();
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Formalization", Ct);
         var (admin, path) = (story.Admin, $"/api/coordination/processes/{story.Process.Id}");
         foreach (var a in agents.Take(4))
@@ -313,6 +315,7 @@ public sealed class FormalizationTests(SystemFixture system, PortalBrowser brows
         await story.AssessAsync((water, true, 88m, "Viable"), (bridge, true, 70m, "Viable"));
         await story.PrioritizeAsync();
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Coordination", Ct);
+        await story.CloseCoordinationAsync();
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Formalization", Ct);
         var acta = await story.FormalizeAsync("ACTA-PP-PICHACANI-2027-004");
         var committee = await ExpectAsync<CommitteeDto>(Public.GetAsync($"/api/coordination/processes/{story.Process.Id}/committee", Ct), HttpStatusCode.OK);

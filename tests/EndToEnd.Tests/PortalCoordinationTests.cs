@@ -9,8 +9,8 @@ using static PBServices.EndToEnd.Tests.Answers;
 namespace PBServices.EndToEnd.Tests;
 
 /// <summary>
-/// The coordination page in a real browser, as a resident reads it: Tacna's districts (230101, 230102) and their
-/// province (230100). A canal benefiting both districts is escalated and included by the province co-financed
+/// The coordination page in a real browser, as a resident reads it: Tacna's districts (250101, 250102) and their
+/// province (250100). A canal benefiting both districts is escalated and included by the province co-financed
 /// with the district, the irrigators' labour and a company's materials; the district drops a project. Every
 /// decision shows with the reason and author the API serves; the ranks then and now, the shares and the
 /// commitment are the API's figures.
@@ -65,14 +65,14 @@ public sealed class PortalCoordinationTests(SystemFixture system, PortalBrowser 
         await WaitForPortalAsync();
 
         // Alto de la Alianza's process has no list in coordination yet: the page says so in Spanish, not an error.
-        var alianzaStory = await OpenAsync("230102", "district", 600_000m, "47230102");
+        var alianzaStory = await OpenAsync("250102", "district", 600_000m, "47250102");
         await browser.CheckAsync(Gateway, $"/procesos/{alianzaStory.Process.Id}/coordinacion", "coordinacion-sin-lista",
             async page => Assert.Contains("aún no ha recibido la lista priorizada", await Seen(page.Locator("#no-list"))));
 
-        var tacna = await PrioritisedAsync(await OpenAsync("230101", "district", 1_000_000m, "47230101"),
-            (canal, 600_000m, ["230101", "230102"]), (sport, 200_000m, null), (lights, 150_000m, null));
+        var tacna = await PrioritisedAsync(await OpenAsync("250101", "district", 1_000_000m, "47250101"),
+            (canal, 600_000m, ["250101", "250102"]), (sport, 200_000m, null), (lights, 150_000m, null));
         var alianza = await PrioritisedAsync(alianzaStory, (school, 300_000m, null));
-        var province = await PrioritisedAsync(await OpenAsync("230100", "province", 2_000_000m, "47230100"), (market, 900_000m, null));
+        var province = await PrioritisedAsync(await OpenAsync("250100", "province", 2_000_000m, "47250100"), (market, 900_000m, null));
         var canalId = tacna.Proposals[canal].Id;
 
         await DecideAsync(() => province.Council.PutAsJsonAsync(Path(province.Story, "impact-rules"), new { costThreshold = 500_000m, multiDistrict = true }, Ct), "the province's impact rules");
@@ -125,7 +125,7 @@ public sealed class PortalCoordinationTests(SystemFixture system, PortalBrowser 
             await ItemsShownAsync(page, provincial, new() { [canal] = "Incluido", [market] = "Incluido" });
             var card = page.Locator($"article.coord-item[data-project='{canalId}']");
             Assert.Equal(("No estaba", "1"), (await Seen(card.Locator(".agreed-rank")), await Seen(card.Locator(".rank"))));
-            Assert.Equal("la lista del distrito 230101", await Seen(card.Locator(".origin")));
+            Assert.Equal("la lista del distrito 250101", await Seen(card.Locator(".origin")));
             // Why it counts as of wider impact, the reasons as the API gives them.
             Assert.Equal(included.GetProperty("impact").EnumerateArray().Select(i => i.GetString()!), await card.Locator(".impact li").AllInnerTextsAsync());
             Assert.Equal(2, await card.Locator(".impact li").CountAsync());

@@ -76,6 +76,7 @@ public sealed class ProposalJourneyTests(SystemFixture system)
         // Coordination receives the list; the levels coordinate; at the formalization workshop the agents approve it,
         // elect the oversight committee and sign the acta with the authorities, and both councils approve it.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Coordination", ct);
+        await story.CloseCoordinationAsync();
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Formalization", ct);
         var acta = await story.FormalizeAsync("ACTA-PP-2027-014");
         Assert.Equal(list.Projects.Select(p => p.ProposalId), acta.Content.GetProperty("projects").EnumerateArray().Select(p => p.GetProperty("proposalId").GetGuid()));

@@ -46,6 +46,7 @@ public sealed class StageEnforcementTests(SystemFixture system)
         await ProcessSteps.UntilAsync(() => proposer.PostAsJsonAsync($"/api/deliberation/processes/{process.Id}/proposals", ProcessSteps.Proposal("Sin costo", 0m), ct),
             HttpStatusCode.Conflict, "deliberation to learn of the Coordination stage");
         await AssertRefusedInStageAsync(await Propose(), "Coordination");
+        await story.CloseCoordinationAsync();
 
         // Formalization: the workshop formalizes the list with its signed acta; the signed package waits for the Submission stage.
         await ProcessSteps.AdvanceAsync(admin, process.Id, "Formalization", ct);
