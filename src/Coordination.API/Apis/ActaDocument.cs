@@ -43,7 +43,7 @@ internal static class ActaDocument
         {
             var shares = p.Cofinancing.Count == 0
                 ? "Íntegramente con el techo de la jurisdicción"
-                : string.Join("<br>", p.Cofinancing.Select(s => $"{E(s.Party)} ({E(s.Contribution)}): {Soles(s.Amount)}"));
+                : string.Join("<br>", p.Cofinancing.Select(s => $"{E(s.Party)} ({E(Aporte(s.Contribution))}): {Soles(s.Amount)}"));
             html.Append($"<tr><td>{p.Rank}</td><th scope=\"row\">{E(p.Title)}</th><td class=\"amount\">{Soles(p.Cost)}</td><td>{shares}</td></tr>\n");
         }
         html.Append($"</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"2\">Total</th><td class=\"amount\">{Soles(c.TotalCost)}</td><td></td></tr></tfoot>\n</table>\n");
@@ -58,7 +58,7 @@ internal static class ActaDocument
             html.Append("<table>\n<thead><tr><th scope=\"col\">Parte</th><th scope=\"col\">Proyecto</th><th scope=\"col\">Aporte</th><th scope=\"col\" class=\"amount\">Monto</th><th scope=\"col\">Compromiso</th></tr></thead>\n<tbody>\n");
             foreach (var m in c.Commitments)
             {
-                html.Append($"<tr><td>{E(m.Party)}</td><td>{E(m.Project)}</td><td>{E(m.Contribution)}</td><td class=\"amount\">{Soles(m.Amount)}</td><td>{E(m.Commitment ?? "")}</td></tr>\n");
+                html.Append($"<tr><td>{E(m.Party)}</td><td>{E(m.Project)}</td><td>{E(Aporte(m.Contribution))}</td><td class=\"amount\">{Soles(m.Amount)}</td><td>{E(m.Commitment ?? "")}</td></tr>\n");
             }
             html.Append("</tbody>\n</table>\n");
         }
@@ -149,4 +149,13 @@ internal static class ActaDocument
     };
 
     private static string Body(ApprovalBody body) => body == ApprovalBody.Council ? "Concejo" : "Consejo de Coordinación";
+
+    /// <summary>The document is Spanish: the kind of contribution as the signers read it (labour and materials valued in soles).</summary>
+    private static string Aporte(string contribution) => contribution switch
+    {
+        "Money" => "dinero",
+        "Materials" => "materiales, valorizados",
+        "Labour" => "mano de obra, valorizada",
+        _ => contribution,
+    };
 }
