@@ -126,6 +126,15 @@ public sealed class CoordinationLevelsTests(SystemFixture system)
         var trail = (await oversight.GetFromJsonAsync<List<JsonElement>>($"/api/coordination/audit?processId={tarapoto.Story.Process.Id}", Ct))!;
         Assert.Contains(trail, e => e.GetProperty("action").GetString() == "coordination.escalate" && e.GetProperty("reason").GetString() == why);
 
+        // Integrators read the same over gRPC: the road off Tarapoto's list, escalated, with the decision and its reason.
+        var grpc = new PBServices.Grpc.Coordination.CoordinationQuery.CoordinationQueryClient(system.GatewayGrpc);
+        var headers = new global::Grpc.Core.Metadata { { "authorization", $"Bearer {await system.TokenAsync("integrator", "220101")}" } };
+        var overGrpc = await grpc.GetListAsync(new() { ProcessId = tarapoto.Story.Process.Id.ToString() }, headers, cancellationToken: Ct);
+        Assert.Equal([(tarapoto.Proposals[health].Id.ToString(), "Included", 1), (roadId.ToString(), "Escalated", 0)], overGrpc.Projects.Select(p => (p.ProposalId, p.Status, p.Rank)));
+        Assert.Equal([1, 2], overGrpc.Projects.Select(p => p.AgreedRank).Order());
+        Assert.Equal(("1500000.00", "780000.00", "Received"), (overGrpc.BudgetCeiling, overGrpc.Commitment, overGrpc.Status));
+        Assert.Equal(why, Assert.Single(overGrpc.Decisions).Reason);
+
         // Each council closes; the province's coordinated list, with the road, is what its agents vote on at formalization.
         foreach (var level in new[] { tarapoto, morales, province })
         {
