@@ -42,6 +42,7 @@ public class AppHostParityTests
 
         Assert.Equal(["gateway", "ministry-submission"], objects.OfKind("Deployment").Select(d => d.Name()).Order());
         Assert.Equal([AppHost.ServiceDatabases["ministry-submission"]], objects.OfKind("Database").Select(d => (string)d["spec"]!["name"]!));
+        Assert.Equal(["ministry_submission"], objects.Named("Cluster", AppHost.Postgres)["spec"]!["managed"]!["roles"]!.AsArray().Select(r => (string)r!["name"]!));
         var routes = objects.Generated("gateway-routes")["data"]!.AsObject().Select(kv => kv.Key).Order();
         Assert.Equal(["services__ministry-submission__grpc__0", "services__ministry-submission__http__0"], routes);
         var grpcPaths = objects.Named("Ingress", "gateway-grpc")["spec"]!["rules"]![0]!["http"]!["paths"]!.AsArray().Select(p => (string)p!["path"]!);
@@ -59,8 +60,13 @@ public class AppHostParityTests
 
             var connection = (string?)env[$"ConnectionStrings__{database}"]["value"];
             Assert.Equal($"Host={AppHost.Postgres}-rw;Port=5432;Database={database};Username=$(PG_USER);Password=$(PG_PASSWORD);SSL Mode=Require", connection);
-            Assert.Equal(($"{AppHost.Postgres}-app", "username"), SecretRef(env["PG_USER"]));
-            Assert.Equal(($"{AppHost.Postgres}-app", "password"), SecretRef(env["PG_PASSWORD"]));
+            // Its own role: the secret the cluster's managed role takes its password from, the role owning its database.
+            Assert.Equal(($"{AppHost.Postgres}-{service}", "username"), SecretRef(env["PG_USER"]));
+            Assert.Equal(($"{AppHost.Postgres}-{service}", "password"), SecretRef(env["PG_PASSWORD"]));
+            var role = service.Replace('-', '_');
+            Assert.Equal(role, (string?)objects.Named("Database", database)["spec"]!["owner"]);
+            var managed = objects.Named("Cluster", AppHost.Postgres)["spec"]!["managed"]!["roles"]!.AsArray();
+            Assert.Equal($"{AppHost.Postgres}-{service}", (string?)managed.Single(r => (string?)r!["name"] == role)!["passwordSecret"]!["name"]);
             Assert.Equal(($"{AppHost.Messaging}-default-user", "connection_string"), SecretRef(env[$"ConnectionStrings__{AppHost.Messaging}"]));
             // Kubernetes expands $(VAR) only from variables defined earlier in the list.
             var names = env.Keys.ToList();
