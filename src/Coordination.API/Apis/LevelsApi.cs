@@ -199,11 +199,9 @@ public static class LevelsApi
         await using var uow = await db.BeginAsync(ct);
         var (list, _) = await OpenAsync(uow, processId, user, "Including an escalated project", ct);
         var reason = CoordinationRules.Reason(r.Reason);
-        var source = (await uow.GetListsBelowAsync(list.Jurisdiction, list.FiscalYear, ct))
-            .Select(l => (List: l, Item: (CoordinationItem?)null)).ToList();
         CoordinationItem? escalated = null;
         CoordinatedList? from = null;
-        foreach (var (lower, _) in source)
+        foreach (var lower in await uow.GetListsBelowAsync(list.Jurisdiction, list.FiscalYear, ct))
         {
             if ((await uow.GetItemsAsync(lower.Id, ct)).FirstOrDefault(i => i.ProposalId == r.ProposalId && i.Status == ItemStatus.Escalated) is { } found)
             {
