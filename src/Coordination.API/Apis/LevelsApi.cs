@@ -229,7 +229,7 @@ public static class LevelsApi
             agreement = new CofinancingAgreement(Guid.CreateVersion7(uow.Now), list.Id, escalated.ProposalId, escalated.Cost, shares, Author(user), uow.Now);
             charged.AddRange(shares.Where(s => s.ProcessId is not null).Select(s => s.ProcessId!.Value));
         }
-        await LockChargedAsync(uow, list, charged, ct);
+        var locked = await LockChargedAsync(uow, list, charged, ct);
         await uow.SaveItemsAsync(list.Id, items, after, ct);
         if (agreement is not null)
         {
@@ -239,7 +239,7 @@ public static class LevelsApi
             new Dictionary<string, object?> { ["title"] = escalated.Title, ["from"] = from.Jurisdiction, ["rank"] = rank, ["cofinanced"] = agreement is not null },
             reason, Author(user), Roles.CoordinationCouncil, uow.Now);
         await RecordAsync(uow, user, list, decision, ct);
-        await EnsureWithinCeilingsAsync(uow, charged, ct);
+        await EnsureWithinCeilingsAsync(uow, locked, ct);
         await CommitAsync(uow, ct);
         return TypedResults.Ok(await ReadAsync(db, processId, ct));
     }
@@ -300,12 +300,12 @@ public static class LevelsApi
         var shares = CoordinationRules.Shares(r.Shares, item.Cost);
         var reason = r.Reason is null ? null : CoordinationRules.Reason(r.Reason);
         var charged = shares.Where(s => s.ProcessId is not null).Select(s => s.ProcessId!.Value).Append(list.ProcessId).ToList();
-        await LockChargedAsync(uow, list, charged, ct);
+        var locked = await LockChargedAsync(uow, list, charged, ct);
         var agreement = new CofinancingAgreement(Guid.CreateVersion7(uow.Now), list.Id, proposalId, item.Cost, shares, Author(user), uow.Now);
         await uow.SaveAgreementAsync(agreement, ct);
         uow.Audit(Actor.As(user, Roles.CoordinationCouncil), "coordination.cofinanced", processId, proposalId.ToString(),
             new { item.Title, item.Cost, Shares = shares }, reason);
-        await EnsureWithinCeilingsAsync(uow, charged, ct);
+        await EnsureWithinCeilingsAsync(uow, locked, ct);
         await CommitAsync(uow, ct);
         return TypedResults.Ok(await ReadAsync(db, processId, ct));
     }
@@ -327,7 +327,6 @@ public static class LevelsApi
                 throw new ConflictException("processId", $"«{waiting.Title}», escalated from {lower.Jurisdiction}, awaits this level's decision: include it or merge it first");
             }
         }
-        await uow.LockCeilingsAsync([list.ProcessId], ct);
         var commitment = await uow.GetCommitmentAsync(list.ProcessId, ct);
         if (commitment > list.BudgetCeiling)
         {
@@ -357,10 +356,10 @@ public static class LevelsApi
         var reason = CoordinationRules.Reason(reasonText);
         var items = await uow.GetItemsAsync(list.Id, ct);
         var (after, details) = await change(list, items, uow);
-        await LockChargedAsync(uow, list, [list.ProcessId], ct);
+        var locked = await LockChargedAsync(uow, list, [list.ProcessId], ct);
         await uow.SaveItemsAsync(list.Id, items, after, ct);
         await RecordAsync(uow, user, list, new Decision(Guid.CreateVersion7(uow.Now), list.Id, proposalId, kind, details, reason, Author(user), Roles.CoordinationCouncil, uow.Now), ct);
-        await EnsureWithinCeilingsAsync(uow, [list.ProcessId], ct);
+        await EnsureWithinCeilingsAsync(uow, locked, ct);
         await CommitAsync(uow, ct);
         return TypedResults.Ok(await ReadAsync(db, processId, ct));
     }
@@ -382,13 +381,13 @@ public static class LevelsApi
     }
 
     /// <summary>Every charged government is a list of the same fiscal year still being coordinated; its row stays locked until commit.</summary>
-    private static async Task LockChargedAsync(UnitOfWork uow, CoordinatedList list, IReadOnlyList<Guid> charged, CancellationToken ct)
+    private static async Task<IReadOnlyList<LevelsStore.ChargedList>> LockChargedAsync(UnitOfWork uow, CoordinatedList list, IReadOnlyList<Guid> charged, CancellationToken ct)
     {
         var locked = await uow.LockCeilingsAsync(charged, ct);
         foreach (var id in charged.Distinct())
         {
             var row = locked.FirstOrDefault(l => l.ProcessId == id);
-            if (row == default)
+            if (row is null)
             {
                 throw new DomainException("shares", $"Process {id} has no list in coordination to pay from");
             }
@@ -400,16 +399,18 @@ public static class LevelsApi
             {
                 throw new DomainException("shares", $"Process {id} is of fiscal year {row.FiscalYear}, not {list.FiscalYear}");
             }
-            if (id != list.ProcessId && (await uow.GetByProcessAsync(id, ct)).Status != ListStatus.Received)
+            if (id != list.ProcessId && row.Status != ListStatus.Received)
             {
                 throw new ConflictException("shares", $"The coordination of {row.Jurisdiction} is closed: its commitments are fixed");
             }
         }
+        return locked;
     }
 
-    private static async Task EnsureWithinCeilingsAsync(UnitOfWork uow, IEnumerable<Guid> charged, CancellationToken ct)
+    /// <summary>The charged lists' rows are already locked (<see cref="LockChargedAsync"/>): their commitments, with this change written, within their ceilings.</summary>
+    private static async Task EnsureWithinCeilingsAsync(UnitOfWork uow, IReadOnlyList<LevelsStore.ChargedList> charged, CancellationToken ct)
     {
-        foreach (var row in await uow.LockCeilingsAsync(charged, ct))
+        foreach (var row in charged)
         {
             var committed = await uow.GetCommitmentAsync(row.ProcessId, ct);
             if (committed > row.Ceiling)

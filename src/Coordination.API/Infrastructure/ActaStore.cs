@@ -155,17 +155,12 @@ internal static class ActaStore
     /// <summary>The list's included items in rank order, with each one's co-financing shares (none for a project its government pays alone).</summary>
     public static async Task<(IReadOnlyList<ActaProject> Projects, IReadOnlyList<ActaCommitment> Commitments)> GetFinalProjectsAsync(this UnitOfWork uow, Guid listId, CancellationToken ct)
     {
-        var items = (await uow.Connection.QueryAsync<ItemRow>(uow.Command(
-            "SELECT proposal_id AS ProposalId, title, cost, score, rank FROM items WHERE list_id = @listId AND status = 'Included' ORDER BY rank",
-            new { listId }, ct))).ToList();
-        var shares = (await uow.Connection.QueryAsync<ShareRow>(uow.Command(
-            """
-            SELECT a.proposal_id AS ProposalId, s.party_kind AS PartyKind, s.party, s.contribution, s.amount, s.commitment
-            FROM cofinancing_agreements a JOIN cofinancing_shares s ON s.agreement_id = a.id
-            WHERE a.list_id = @listId ORDER BY a.proposal_id, s.position
-            """, new { listId }, ct))).ToLookup(s => s.ProposalId);
-        var projects = items.Select(i => new ActaProject(i.Rank, i.ProposalId, i.Title, i.Cost, i.Score,
-            shares[i.ProposalId].Select(s => new ActaShare(s.PartyKind, s.Party, s.Contribution, s.Amount, s.Commitment)).ToList())).ToList();
+        var items = (await uow.GetItemsAsync(listId, ct)).Where(i => i.Status == ItemStatus.Included).OrderBy(i => i.Rank);
+        var agreements = (await uow.GetAgreementsAsync(listId, ct)).ToDictionary(a => a.ProposalId);
+        var projects = items.Select(i => new ActaProject(i.Rank!.Value, i.ProposalId, i.Title, i.Cost, i.Score,
+            agreements.TryGetValue(i.ProposalId, out var a)
+                ? a.Shares.Select(s => new ActaShare(s.PartyKind.ToString(), s.Party, s.Contribution.ToString(), s.Amount, s.Commitment)).ToList()
+                : [])).ToList();
         var commitments = projects
             .SelectMany(p => p.Cofinancing.Select(s => new ActaCommitment(s.Party, s.PartyKind, p.ProposalId, p.Title, s.Contribution, s.Amount, s.Commitment)))
             .OrderBy(c => c.Party, StringComparer.Ordinal).ThenBy(c => projects.First(p => p.ProposalId == c.ProposalId).Rank).ToList();
@@ -248,7 +243,5 @@ internal static class ActaStore
         public DateTime NominatedAt { get; init; }
     }
     private sealed record MemberRow(int Seat, Guid AgentId, string FullName, string Organisation, int Votes, string? Quota);
-    private sealed record ItemRow(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank);
-    private sealed record ShareRow(Guid ProposalId, string PartyKind, string Party, string Contribution, decimal Amount, string? Commitment);
     private sealed record SignatureRow(string Signer, string Role, string Name, int Version, string ContentHash, DateTime SignedAt);
 }

@@ -76,12 +76,12 @@ internal static class LevelsStore
     }
 
     /// <summary>Locks the lists of the processes a change charges, in one order so two changes never wait on each other.</summary>
-    public static async Task<IReadOnlyList<(Guid ProcessId, decimal Ceiling, int FiscalYear, string Jurisdiction)>> LockCeilingsAsync(this UnitOfWork uow, IEnumerable<Guid> processIds, CancellationToken ct)
+    public static async Task<IReadOnlyList<ChargedList>> LockCeilingsAsync(this UnitOfWork uow, IEnumerable<Guid> processIds, CancellationToken ct)
     {
         var ids = processIds.Distinct().Order().ToArray();
-        var rows = await uow.Connection.QueryAsync<(Guid, decimal, int, string)>(uow.Command(
-            "SELECT process_id, budget_ceiling, fiscal_year, jurisdiction FROM lists WHERE process_id = ANY(@ids) ORDER BY process_id FOR UPDATE", new { ids }, ct));
-        return rows.ToList();
+        var rows = await uow.Connection.QueryAsync<(Guid ProcessId, decimal Ceiling, int FiscalYear, string Jurisdiction, string Status)>(uow.Command(
+            "SELECT process_id, budget_ceiling, fiscal_year, jurisdiction, status FROM lists WHERE process_id = ANY(@ids) ORDER BY process_id FOR UPDATE", new { ids }, ct));
+        return rows.Select(r => new ChargedList(r.ProcessId, r.Ceiling, r.FiscalYear, r.Jurisdiction, Enum.Parse<ListStatus>(r.Status))).ToList();
     }
 
     /// <summary>What a government has committed of its ceiling, as the database's own check counts it.</summary>
@@ -92,18 +92,14 @@ internal static class LevelsStore
     {
         var heads = await uow.Connection.QueryAsync<(Guid Id, Guid ProposalId, decimal Total, string AgreedBy, DateTime AgreedAt)>(uow.Command(
             "SELECT id, proposal_id, total, agreed_by, agreed_at FROM cofinancing_agreements WHERE list_id = @listId ORDER BY agreed_at, id", new { listId }, ct));
-        var agreements = new List<CofinancingAgreement>();
-        foreach (var h in heads)
-        {
-            var shares = await uow.Connection.QueryAsync<ShareRow>(uow.Command(
-                """
-                SELECT party_kind AS PartyKind, party, process_id AS ProcessId, contribution, amount, commitment
-                FROM cofinancing_shares WHERE agreement_id = @Id ORDER BY position
-                """, new { h.Id }, ct));
-            agreements.Add(new CofinancingAgreement(h.Id, listId, h.ProposalId, h.Total, shares.Select(s => s.ToDomain()).ToList(), h.AgreedBy,
-                new DateTimeOffset(h.AgreedAt, TimeSpan.Zero)));
-        }
-        return agreements;
+        var shares = (await uow.Connection.QueryAsync<ShareRow>(uow.Command(
+            """
+            SELECT s.agreement_id AS AgreementId, s.party_kind AS PartyKind, s.party, s.process_id AS ProcessId, s.contribution, s.amount, s.commitment
+            FROM cofinancing_shares s JOIN cofinancing_agreements a ON a.id = s.agreement_id
+            WHERE a.list_id = @listId ORDER BY s.agreement_id, s.position
+            """, new { listId }, ct))).ToLookup(s => s.AgreementId);
+        return heads.Select(h => new CofinancingAgreement(h.Id, listId, h.ProposalId, h.Total, shares[h.Id].Select(s => s.ToDomain()).ToList(), h.AgreedBy,
+            new DateTimeOffset(h.AgreedAt, TimeSpan.Zero))).ToList();
     }
 
     /// <summary>An agreement replaces the project's earlier one: agreements are revised until coordination closes.</summary>
@@ -144,7 +140,7 @@ internal static class LevelsStore
     {
         var row = await uow.Connection.QuerySingleOrDefaultAsync<(decimal? CostThreshold, bool MultiDistrict, string PlanObjectives)?>(uow.Command(
             "SELECT cost_threshold, multi_district, to_jsonb(plan_objectives)::text FROM impact_rules WHERE process_id = @processId", new { processId }, ct));
-        return row is { } r ? new ImpactRules(r.CostThreshold, r.MultiDistrict, TextArray(r.PlanObjectives)) : null;
+        return row is { } r ? new ImpactRules(r.CostThreshold, r.MultiDistrict, TextArrays.FromJson(r.PlanObjectives)) : null;
     }
 
     public static Task SaveImpactRulesAsync(this UnitOfWork uow, Guid processId, ImpactRules rules, string setBy, CancellationToken ct) =>
@@ -198,15 +194,15 @@ internal static class LevelsStore
             "UPDATE lists SET status = @status, coordinated_at = @now, coordinated_by = @by WHERE id = @Id",
             new { list.Id, status = list.Status.ToString(), now = uow.Now, by }, ct));
 
-    /// <summary>A text[] read as JSON: Dapper types an array column as System.Array, which no record constructor takes.</summary>
-    private static string[] TextArray(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
+    /// <summary>A list a change charges, as its locked row holds it.</summary>
+    public sealed record ChargedList(Guid ProcessId, decimal Ceiling, int FiscalYear, string Jurisdiction, ListStatus Status);
 
     private sealed record ItemRow(Guid ProposalId, Guid OriginListId, string Title, decimal Cost, decimal Score, int? AgreedRank, int? Rank, string Status, Guid? MergedInto)
     {
         public CoordinationItem ToDomain() => new(ProposalId, OriginListId, Title, Cost, Score, AgreedRank, Rank, Enum.Parse<ItemStatus>(Status), MergedInto);
     }
 
-    private sealed record ShareRow(string PartyKind, string Party, Guid? ProcessId, string Contribution, decimal Amount, string? Commitment)
+    private sealed record ShareRow(Guid AgreementId, string PartyKind, string Party, Guid? ProcessId, string Contribution, decimal Amount, string? Commitment)
     {
         public CofinancingShare ToDomain() => new(Enum.Parse<PartyKind>(PartyKind), Party, ProcessId, Enum.Parse<Contribution>(Contribution), Amount, Commitment);
     }
@@ -214,7 +210,7 @@ internal static class LevelsStore
     private sealed record ProposalRow(Guid ProposalId, Guid ProcessId, string Jurisdiction, string Title, decimal Cost, string Location, int Beneficiaries, string PlanObjective,
         string Districts, string? Competence)
     {
-        public ProposalCopy ToDomain() => new(ProposalId, ProcessId, Jurisdiction, Title, Cost, Location, Beneficiaries, PlanObjective, TextArray(Districts),
+        public ProposalCopy ToDomain() => new(ProposalId, ProcessId, Jurisdiction, Title, Cost, Location, Beneficiaries, PlanObjective, TextArrays.FromJson(Districts),
             Competence is { } c ? Enum.Parse<GovernmentLevel>(c) : null);
     }
 }

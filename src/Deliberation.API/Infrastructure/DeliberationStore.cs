@@ -138,7 +138,7 @@ internal static class DeliberationStore
                    recommendation, score, adjusted_cost AS AdjustedCost, assessment_reasons AS AssessmentReasons, assessed_at AS AssessedAt
             FROM proposal_versions WHERE proposal_id = @proposalId ORDER BY version
             """, new { proposalId }, ct));
-        return rows.Select(r => new ProposalVersion(r.Version, new ProposalContent(r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective, TextArray(r.Districts)), Utc(r.CreatedAt),
+        return rows.Select(r => new ProposalVersion(r.Version, new ProposalContent(r.Title, r.Description, r.Cost, r.Location, r.Beneficiaries, r.PlanObjective, TextArrays.FromJson(r.Districts)), Utc(r.CreatedAt),
             r.Recommendation is { } rec ? new VersionAssessment(Enum.Parse<AssessmentRecommendation>(rec), r.Score ?? 0m, r.AdjustedCost, r.AssessmentReasons ?? "", Utc(r.AssessedAt!.Value)) : null)).ToList();
     }
 
@@ -200,15 +200,12 @@ internal static class DeliberationStore
         return (h.Id, h.Rule, h.Ceiling, h.Total, items.ToList());
     }
 
-    /// <summary>A text[] read as JSON: Dapper types an array column as System.Array, which no record constructor takes.</summary>
-    private static string[] TextArray(string json) => System.Text.Json.JsonSerializer.Deserialize<string[]>(json) ?? [];
-
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc), TimeSpan.Zero);
 
     private sealed record ProposalRow(Guid Id, Guid ProcessId, Guid AgentId, int Version, string Title, string Description, decimal Cost, string Location, int Beneficiaries,
         string PlanObjective, string Districts, string Status, decimal? Score, string? Recommendation, decimal? AdjustedCost, string? AssessmentReasons, string? WithdrawalReason)
     {
-        public Proposal ToDomain() => Proposal.Restore(Id, ProcessId, AgentId, Version, new ProposalContent(Title, Description, Cost, Location, Beneficiaries, PlanObjective, TextArray(Districts)),
+        public Proposal ToDomain() => Proposal.Restore(Id, ProcessId, AgentId, Version, new ProposalContent(Title, Description, Cost, Location, Beneficiaries, PlanObjective, TextArrays.FromJson(Districts)),
             Enum.Parse<ProposalStatus>(Status), Score, Recommendation is { } r ? Enum.Parse<AssessmentRecommendation>(r) : null, AdjustedCost, AssessmentReasons, WithdrawalReason);
     }
 
