@@ -32,6 +32,9 @@ public sealed class CoordinationLevelsTests(SystemFixture system)
         await story.PrioritizeAsync();
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Coordination", Ct);
         var council = system.As(await system.TokenAsync("coordination-council", jurisdiction, $"consejo-{jurisdiction}"));
+        // The prioritised list reaches coordination by event; a council acts once it is there.
+        using var received = await ProcessSteps.UntilAsync(() => system.Gateway.GetAsync($"/api/coordination/processes/{story.Process.Id}/coordination", Ct),
+            HttpStatusCode.OK, "coordination to receive the list");
         return new Level(story, council, made);
     }
 
@@ -192,8 +195,6 @@ public sealed class CoordinationLevelsTests(SystemFixture system)
     {
         var district = await PrioritisedAsync("220201", "district", 1_000_000m, "47220201", ("Canal de riego", 500_000m, null));
         var province = await PrioritisedAsync("220200", "province", 5_000_000m, "47220200", ("Puente A", 800_000m, null), ("Puente B", 800_000m, null));
-        await ProcessSteps.UntilAsync(() => system.Gateway.GetAsync(Path(province, "coordination"), Ct), HttpStatusCode.OK, "coordination to receive the list");
-        await ProcessSteps.UntilAsync(() => system.Gateway.GetAsync(Path(district, "coordination"), Ct), HttpStatusCode.OK, "coordination to receive the list");
         // The district has S/ 500,000 left; each bridge would charge it S/ 300,000.
         object Shares() => new object[]
         {
