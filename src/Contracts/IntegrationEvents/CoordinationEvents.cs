@@ -31,4 +31,18 @@ public sealed record ListFormalized : IntegrationEvent
     public string? ActaContentHash { get; init; }
     public required DateTimeOffset ApprovedAt { get; init; }
     public required IReadOnlyList<ListedProject> Projects { get; init; }
+    /// <summary>
+    /// What the Ministry checks of each project, one per entry of <see cref="Projects"/>: plan objective, assessment and
+    /// who pays what. Null in events published before submissions carried it.
+    /// </summary>
+    public IReadOnlyList<FormalizedProject>? Dossier { get; init; }
+    /// <summary>Who signed the acta and which bodies approved it; null in older events.</summary>
+    public ActaSignatures? Signatures { get; init; }
 }
+
+/// <summary>One formalized project's dossier for the Ministry.</summary>
+public sealed record FormalizedProject(Guid ProposalId, string PlanObjective, decimal OwnShare,
+    Submissions.ProjectAssessment? Assessment, IReadOnlyList<Submissions.CofinancingEntry> Cofinancing);
+
+/// <summary>The signatures and approvals of the acta a list was formalized with.</summary>
+public sealed record ActaSignatures(int Authorities, int Agents, IReadOnlyList<string> Approvals);
