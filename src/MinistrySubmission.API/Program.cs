@@ -3,7 +3,7 @@ using PBServices.BuildingBlocks.Processes;
 using PBServices.BuildingBlocks;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
-using PBServices.Grpc.Ministry;
+using PBServices.Grpc.Intake;
 using PBServices.MinistrySubmission.Apis;
 using PBServices.MinistrySubmission.Grpc;
 using PBServices.MinistrySubmission.Infrastructure;
@@ -32,7 +32,6 @@ var app = builder.Build();
 app.UsePbService();
 app.MapSubmissionsApi();
 app.MapAuditApi("/api/submissions");
-app.MapGrpcService<MinistryIntakeService>();
 app.MapGrpcService<SubmissionQueryService>();
 
 app.Run();

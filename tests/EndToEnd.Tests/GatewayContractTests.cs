@@ -38,7 +38,7 @@ public sealed class GatewayContractTests(SystemFixture system)
         Assert.Superset(new HashSet<string>
         {
             "pb.registration.v1.RegistrationQuery", "pb.deliberation.v1.ProposalQuery", "pb.assessment.v1.AssessmentQuery",
-            "pb.coordination.v1.CoordinationQuery", "pb.ministry.v1.MinistryIntake", "pb.ministry.v1.SubmissionQuery",
+            "pb.coordination.v1.CoordinationQuery", "pb.ministry.v1.SubmissionQuery",
         }, names.ToHashSet());
     }
 
@@ -131,19 +131,6 @@ public sealed class GatewayContractTests(SystemFixture system)
         // Reading is public; each jurisdiction's list holds only its own processes.
         Assert.Contains(await otherAdmin.GetFromJsonAsync<List<ProcessDto>>("/api/registration/processes?jurisdiction=040101", ct) ?? [], p => p.Id == process.Id);
         Assert.DoesNotContain(await otherAdmin.GetFromJsonAsync<List<ProcessDto>>("/api/registration/processes?jurisdiction=080101", ct) ?? [], p => p.Id == process.Id);
-    }
-
-    [Fact]
-    public async Task A_resident_cannot_push_a_package_into_the_ministry_intake()
-    {
-        var client = new PBServices.Grpc.Ministry.MinistryIntake.MinistryIntakeClient(system.GatewayGrpc);
-        var headers = new Metadata { { "authorization", $"Bearer {await system.TokenAsync("resident", "180301")}" } };
-        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.SubmitAsync(new PBServices.Grpc.Ministry.SubmitRequest
-        {
-            SubmissionId = Guid.NewGuid().ToString(), ProcessId = Guid.NewGuid().ToString(), Jurisdiction = "180301",
-            CanonicalContent = "{}", ContentHash = "00", Signature = "AA==", PublicKey = "AA==",
-        }, headers, cancellationToken: TestContext.Current.CancellationToken));
-        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
     }
 
     [Fact]

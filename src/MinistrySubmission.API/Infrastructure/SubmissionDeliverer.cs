@@ -5,7 +5,7 @@ using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Outbox;
 using PBServices.BuildingBlocks.Security;
 using PBServices.BuildingBlocks.Telemetry;
-using PBServices.Grpc.Ministry;
+using PBServices.Grpc.Intake;
 using PBServices.MinistrySubmission.Domain;
 
 namespace PBServices.MinistrySubmission.Infrastructure;
@@ -78,7 +78,7 @@ public sealed class SubmissionDeliverer(
                 CanonicalContent = s.CanonicalContent,
                 ContentHash = s.ContentHash,
                 Signature = s.Signature,
-                PublicKey = s.PublicKey,
+                KeyId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(s.PublicKey))),
             }, headers, deadline: DateTime.UtcNow.Add(options.Value.CallTimeout), cancellationToken: ct);
 
             uow.Publish(s.Delivered(reply.Receipt));
