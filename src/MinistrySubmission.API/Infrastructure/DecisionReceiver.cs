@@ -36,11 +36,13 @@ public sealed class DecisionReceiver(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await PullAsync(stoppingToken);
+                failures = 0;
             }
             catch (RpcException e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -48,14 +50,23 @@ public sealed class DecisionReceiver(
                 {
                     credentials.Forget();
                 }
+                failures++;
                 logger.LogWarning("Decisions not pulled from the intake ({Code}): {Detail}; will retry", e.StatusCode, e.Status.Detail);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                failures++;
                 logger.LogWarning(e, "Decision pull failed; will retry");
             }
-            await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            await signal.WaitAsync(Backoff(failures), stoppingToken);
         }
+    }
+
+    /// <summary>The poll interval while the intake answers; doubling, up to a minute, while it does not, so it is not hammered.</summary>
+    private TimeSpan Backoff(int failures)
+    {
+        var interval = options.Value.PollInterval;
+        return failures == 0 ? interval : TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, interval.Ticks * (1L << Math.Min(failures, 10))));
     }
 
     /// <summary>Reads the stream to its end (the intake completes it once caught up); returns the decisions recorded.</summary>
