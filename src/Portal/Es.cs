@@ -202,6 +202,14 @@ public static class Es
     };
 
     /// <summary>Soles as Peru writes them (es-PE): S/ 2,500,000.00, the symbol kept on the number's line.</summary>
+    /// <summary>The Ministry's decision on a submitted project, as a resident reads it.</summary>
+    public static string MinistryDecision(ProjectDecisionView? d) => d switch
+    {
+        null => "Sin decisión del MEF aún",
+        { Decision: "Approved" } => $"Aprobado {Soles(d.ApprovedAmount)}",
+        _ => $"Rechazado: {d.Reason}",
+    };
+
     public static string Soles(decimal amount) => amount.ToString("C2", Peru).Replace("S/ ", "S/\u00A0", StringComparison.Ordinal);
 
     public static string Number(decimal value) => value.ToString("0.##", Peru);

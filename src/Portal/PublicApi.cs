@@ -69,7 +69,10 @@ public sealed record ActaView(string Number, int Version, string ContentHash, Ac
     IReadOnlyList<ActaApprovalView> Approvals, bool Formalized);
 public sealed record CandidateView(Guid AgentId, string FullName, string Organisation, IReadOnlyList<string> Groups, int? Votes);
 public sealed record CommitteeView(string Status, int Seats, IReadOnlyList<QuotaView> Quotas, IReadOnlyList<CandidateView> Candidates, int Ballots, IReadOnlyList<CommitteeMemberView> Members);
-public sealed record SubmissionView(string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, DateTimeOffset? DeliveredAt);
+public sealed record ProjectDecisionView(string Decision, decimal ApprovedAmount, string Reason, DateTimeOffset DecidedAt);
+public sealed record SubmittedProjectView(Guid ProposalId, string Title, decimal Cost, int Rank, ProjectDecisionView? Decision);
+public sealed record SubmissionView(string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, DateTimeOffset? DeliveredAt,
+    string? RejectionReason, IReadOnlyList<SubmittedProjectView> Projects);
 public sealed record RoundProjectView(Guid ProposalId, string Title, decimal Cost);
 public sealed record RoundView(Guid Id, Guid ProcessId, string Format, decimal? BudgetLimit, int? MaxProjects, int? Points, IReadOnlyList<RoundProjectView> Projects,
     DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, int Voters)

@@ -241,7 +241,7 @@ public static class FormalizationApi
         var actor = Actor.As(user, body == ApprovalBody.Council ? Roles.Council : Roles.CoordinationCouncil);
         var list = await uow.GetByProcessAsync(processId, ct, forUpdate: true);
         var acta = await uow.GetActaAsync(processId, ct);
-        var (approval, formalized) = acta.Approve(process, list, body, actor.Subject, uow.Now);
+        var (approval, formalized) = acta.Approve(process, list, body, actor.Subject, uow.Now, await DossierSourcesAsync(uow, acta, list, ct));
         await uow.InsertApprovalAsync(processId, approval, ct);
         uow.Audit(actor, "acta.approved", processId, acta.Current!.Content.Number, new { approval.Body, acta.Current.ContentHash });
         if (formalized is not null)
@@ -253,6 +253,15 @@ public static class FormalizationApi
         }
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToResponse(Acta.Restore(processId, acta.Current, acta.Signatures, [.. acta.Approvals, approval])));
+    }
+
+    private static async Task<DossierSources> DossierSourcesAsync(UnitOfWork uow, Acta acta, CoordinatedList list, CancellationToken ct)
+    {
+        var projects = acta.Current?.Content.Projects ?? [];
+        var agreements = (await uow.GetAgreementsAsync(list.Id, ct)).ToDictionary(a => a.ProposalId);
+        var governments = agreements.Values.SelectMany(a => a.Shares).Select(s => s.ProcessId).OfType<Guid>();
+        return new DossierSources(await uow.GetProposalsAsync(projects.Select(p => p.ProposalId), ct), agreements,
+            await uow.GetJurisdictionsAsync(governments, ct));
     }
 
     /// <summary>An authority signs in its role; an agent signs as the agent the token names, with the name registration accredited.</summary>

@@ -151,8 +151,12 @@ public sealed class Acta
         return new ActaSignature(signer.Subject, signer.Role, signer.Name, signer.IsAgent, current.Content.Version, current.ContentHash, AuditChain.ToStoredPrecision(now));
     }
 
-    /// <summary>A body approves the signed acta; the second approval formalizes the list, which then flows to the Ministry.</summary>
-    public (ActaApproval Approval, ListFormalized? Formalized) Approve(ProcessStage process, CoordinatedList list, ApprovalBody body, string approvedBy, DateTimeOffset now)
+    /// <summary>
+    /// A body approves the signed acta; the second approval formalizes the list, which then flows to the Ministry with each
+    /// project's dossier (<see cref="Dossier"/>) and the acta's signatures and approvals.
+    /// </summary>
+    public (ActaApproval Approval, ListFormalized? Formalized) Approve(ProcessStage process, CoordinatedList list, ApprovalBody body, string approvedBy, DateTimeOffset now,
+        DossierSources sources)
     {
         StageRule.Require(process.Stage, "Approving the acta", Stage.Formalization);
         var current = Current ?? throw new ConflictException("acta", "The acta has not been drawn up");
@@ -169,14 +173,55 @@ public sealed class Acta
         {
             return (approval, null);
         }
+        var dossier = Dossier.Of(process.ProcessId, current.Content.Projects, sources);
         var formalized = list.Formalize(process, current.Content.Number, approval.ApprovedAt) with
         {
             ActaContentHash = current.ContentHash,
             Projects = current.Content.Projects.Select(p => new ListedProject(p.ProposalId, p.Title, p.Cost, p.Score, p.Rank)).ToList(),
+            Dossier = dossier,
+            Signatures = new ActaSignatures(Signatures.Count(s => !s.IsAgent), Signatures.Count(s => s.IsAgent),
+                [.. Approvals.Select(a => a.Body.ToString()), approval.Body.ToString()]),
         };
         return (approval, formalized);
     }
 
     public static Acta Restore(Guid processId, ActaVersion? current, IReadOnlyList<ActaSignature> signatures, IReadOnlyList<ActaApproval> approvals) =>
         new() { ProcessId = processId, Current = current, Signatures = signatures, Approvals = approvals };
+}
+
+/// <summary>
+/// What coordination knows of the acta's projects beyond the acta itself, read when it is approved: the proposals' copies
+/// (plan objective, latest assessment), the list's co-financing agreements by project, and the jurisdiction of each process.
+/// </summary>
+public sealed record DossierSources(IReadOnlyDictionary<Guid, ProposalCopy> Proposals, IReadOnlyDictionary<Guid, CofinancingAgreement> Agreements,
+    IReadOnlyDictionary<Guid, string> Jurisdictions);
+
+/// <summary>Each formalized project as the Ministry checks it: its plan objective, its assessment, and who pays what.</summary>
+public static class Dossier
+{
+    public static IReadOnlyList<FormalizedProject> Of(Guid processId, IReadOnlyList<ActaProject> projects, DossierSources sources) =>
+        projects.OrderBy(p => p.Rank).Select(p =>
+        {
+            var proposal = sources.Proposals.TryGetValue(p.ProposalId, out var copy)
+                ? copy
+                : throw new ConflictException("projects", $"Coordination has no copy of proposal {p.ProposalId} ({p.Title}): its plan objective is unknown");
+            var agreement = sources.Agreements.GetValueOrDefault(p.ProposalId);
+            return new FormalizedProject(p.ProposalId, proposal.PlanObjective, OwnShare(processId, p, agreement), proposal.Assessment,
+                p.Cofinancing.Select(s => Entry(s, agreement, sources.Jurisdictions)).ToList());
+        }).ToList();
+
+    /// <summary>What this government pays of its own ceiling: its share of a co-financed project, else the full cost (as government_commitment counts it).</summary>
+    public static decimal OwnShare(Guid processId, ActaProject project, CofinancingAgreement? agreement) =>
+        agreement is null ? project.Cost : agreement.Shares.Where(s => s.ProcessId == processId).Sum(s => s.Amount);
+
+    /// <summary>A government is named by the ubigeo of the process it pays from; the other parties as the acta names them.</summary>
+    private static Contracts.Submissions.CofinancingEntry Entry(ActaShare share, CofinancingAgreement? agreement, IReadOnlyDictionary<Guid, string> jurisdictions)
+    {
+        var party = share.PartyKind == nameof(PartyKind.Government)
+            && agreement?.Shares.FirstOrDefault(s => s.PartyKind == PartyKind.Government && s.Party == share.Party)?.ProcessId is { } process
+            && jurisdictions.TryGetValue(process, out var ubigeo)
+                ? ubigeo
+                : share.Party;
+        return new Contracts.Submissions.CofinancingEntry(share.PartyKind, party, share.Contribution, share.Amount);
+    }
 }

@@ -62,9 +62,9 @@ public sealed record CofinancingAgreement(Guid Id, Guid ListId, Guid ProposalId,
 /// <summary>An authority's decision on a list, published beside the results: the Ilo study's criticism is that such overrides went unseen.</summary>
 public sealed record Decision(Guid Id, Guid ListId, Guid? ProposalId, DecisionKind Kind, IReadOnlyDictionary<string, object?> Details, string Reason, string Author, string Role, DateTimeOffset DecidedAt);
 
-/// <summary>What deliberation published of a proposal, and the level the technical team found it a matter of.</summary>
+/// <summary>What deliberation published of a proposal, the level the technical team found it a matter of, and its latest assessment.</summary>
 public sealed record ProposalCopy(Guid ProposalId, Guid ProcessId, string Jurisdiction, string Title, decimal Cost, string Location, int Beneficiaries, string PlanObjective,
-    IReadOnlyList<string> Districts, GovernmentLevel? Competence);
+    IReadOnlyList<string> Districts, GovernmentLevel? Competence, Contracts.Submissions.ProjectAssessment? Assessment = null);
 
 /// <summary>
 /// What a level counts as of wider impact, for its own list and the lists below it: any one rule met marks the

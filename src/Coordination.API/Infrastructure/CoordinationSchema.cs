@@ -14,7 +14,19 @@ internal static class CoordinationSchema
         new(3, "trace context and stage copy", BuildingBlockSchema.OutboxTraceContext, ProcessStageStore.Schema),
         new(4, "coordination between levels: items, decisions, impact rules, co-financing", Levels),
         new(5, "formalization: agents, final vote, oversight committee election, the acta, its signatures and approvals", Formalization),
+        new(6, "the technical assessment each proposal's dossier states to the Ministry", ProposalAssessment),
     ];
+
+    /// <summary>The latest assessment of a proposal (the version it assessed decides which is latest), for the formalized list's dossier.</summary>
+    private const string ProposalAssessment = """
+        ALTER TABLE proposals
+            ADD COLUMN assessment_recommendation text NULL CHECK (assessment_recommendation IN ('Viable', 'ViableAtAdjustedCost', 'Observed', 'NotViable')),
+            ADD COLUMN assessment_adjusted_cost numeric(16,2) NULL CHECK (assessment_adjusted_cost > 0),
+            ADD COLUMN assessment_version int NULL CHECK (assessment_version > 0),
+            ADD CONSTRAINT proposals_assessment_whole CHECK ((assessment_recommendation IS NULL) = (assessment_version IS NULL)),
+            ADD CONSTRAINT proposals_adjusted_cost_when_adjusted
+                CHECK ((assessment_recommendation = 'ViableAtAdjustedCost') = (assessment_adjusted_cost IS NOT NULL));
+        """;
 
     /// <summary>
     /// The formalization workshop. The acta's versions and signatures are append-only; a version is the SHA-256 of

@@ -4,6 +4,7 @@ using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.Contracts;
 using PBServices.Contracts.IntegrationEvents;
+using PBServices.Contracts.Submissions;
 using PBServices.Coordination.Domain;
 
 namespace PBServices.Coordination.Infrastructure;
@@ -157,7 +158,8 @@ internal static class LevelsStore
         var ids = proposalIds.Distinct().ToArray();
         var rows = await uow.Connection.QueryAsync<ProposalRow>(uow.Command(
             """
-            SELECT proposal_id AS ProposalId, process_id AS ProcessId, jurisdiction, title, cost, location, beneficiaries, plan_objective AS PlanObjective, to_jsonb(districts)::text AS Districts, competence
+            SELECT proposal_id AS ProposalId, process_id AS ProcessId, jurisdiction, title, cost, location, beneficiaries, plan_objective AS PlanObjective, to_jsonb(districts)::text AS Districts, competence,
+                   assessment_recommendation AS AssessmentRecommendation, assessment_adjusted_cost AS AssessmentAdjustedCost, assessment_version AS AssessmentVersion
             FROM proposals WHERE proposal_id = ANY(@ids)
             """, new { ids }, ct));
         return rows.ToDictionary(r => r.ProposalId, r => r.ToDomain());
@@ -175,16 +177,31 @@ internal static class LevelsStore
             WHERE proposals.version < excluded.version
             """, new { proposalId, processId, jurisdiction, version, title, cost, location, beneficiaries, planObjective, districts = districts.ToArray() }, ct));
 
-    /// <summary>The technical team's finding on the level; the proposal's copy may arrive after it, so it waits for it by failing (and being retried).</summary>
-    public static async Task SetCompetenceAsync(this UnitOfWork uow, Guid proposalId, GovernmentLevel competence, CancellationToken ct)
+    /// <summary>
+    /// The technical team's assessment and its finding on the level. The assessment of a later version of the proposal wins: an
+    /// older version's event, arriving late, changes nothing. The proposal's copy may arrive after it, so it waits for it by
+    /// failing (and being retried).
+    /// </summary>
+    public static async Task SetAssessmentAsync(this UnitOfWork uow, Guid proposalId, ProjectAssessment assessment, GovernmentLevel? competence, CancellationToken ct)
     {
         var updated = await uow.Connection.ExecuteAsync(uow.Command(
-            "UPDATE proposals SET competence = @level WHERE proposal_id = @proposalId", new { proposalId, level = competence.ToString() }, ct));
-        if (updated == 0)
+            """
+            UPDATE proposals SET assessment_recommendation = @recommendation, assessment_adjusted_cost = @AdjustedCost, assessment_version = @Version,
+                   competence = coalesce(@competence, competence)
+            WHERE proposal_id = @proposalId AND (assessment_version IS NULL OR assessment_version <= @Version)
+            """, new { proposalId, recommendation = assessment.Recommendation.ToString(), assessment.AdjustedCost, assessment.Version, competence = competence?.ToString() }, ct));
+        if (updated == 0 && !await uow.Connection.ExecuteScalarAsync<bool>(uow.Command(
+                "SELECT EXISTS (SELECT 1 FROM proposals WHERE proposal_id = @proposalId)", new { proposalId }, ct)))
         {
             throw new InvalidOperationException($"Proposal {proposalId} is not known yet");
         }
     }
+
+    /// <summary>The jurisdiction (ubigeo) of each process coordination knows, for naming the governments that co-finance.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> GetJurisdictionsAsync(this UnitOfWork uow, IEnumerable<Guid> processIds, CancellationToken ct) =>
+        (await uow.Connection.QueryAsync<(Guid ProcessId, string Jurisdiction)>(uow.Command(
+            "SELECT process_id, jurisdiction FROM process_stages WHERE process_id = ANY(@ids)", new { ids = processIds.Distinct().ToArray() }, ct)))
+        .ToDictionary(r => r.ProcessId, r => r.Jurisdiction);
 
     public static Task<string> GetJurisdictionOfListAsync(this UnitOfWork uow, Guid listId, CancellationToken ct) =>
         uow.Connection.ExecuteScalarAsync<string>(uow.Command("SELECT jurisdiction FROM lists WHERE id = @listId", new { listId }, ct))!;
@@ -208,9 +225,12 @@ internal static class LevelsStore
     }
 
     private sealed record ProposalRow(Guid ProposalId, Guid ProcessId, string Jurisdiction, string Title, decimal Cost, string Location, int Beneficiaries, string PlanObjective,
-        string Districts, string? Competence)
+        string Districts, string? Competence, string? AssessmentRecommendation, decimal? AssessmentAdjustedCost, int? AssessmentVersion)
     {
         public ProposalCopy ToDomain() => new(ProposalId, ProcessId, Jurisdiction, Title, Cost, Location, Beneficiaries, PlanObjective, TextArrays.FromJson(Districts),
-            Competence is { } c ? Enum.Parse<GovernmentLevel>(c) : null);
+            Competence is { } c ? Enum.Parse<GovernmentLevel>(c) : null,
+            AssessmentRecommendation is { } r && AssessmentVersion is { } v
+                ? new ProjectAssessment(Enum.Parse<AssessmentRecommendation>(r), AssessmentAdjustedCost, v)
+                : null);
     }
 }

@@ -1,6 +1,7 @@
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Inbox;
 using PBServices.Contracts.IntegrationEvents;
+using PBServices.Contracts.Submissions;
 using PBServices.Coordination.Infrastructure;
 
 namespace PBServices.Coordination.IntegrationEvents;
@@ -19,9 +20,17 @@ public sealed class ProposalRevisedCopy(UnitOfWorkFactory db, ILogger<ProposalRe
         uow.UpsertProposalAsync(e.ProposalId, e.ProcessId, e.Jurisdiction, e.Version, e.Title, e.Cost, e.Location, e.Beneficiaries, e.PlanObjective, e.Districts, ct);
 }
 
-/// <summary>The technical team's finding that a proposal is a matter of another level, which impact classification shows.</summary>
+/// <summary>
+/// The technical team's assessment of a proposal: the recommendation and adjusted cost the formalized list's dossier states to
+/// the Ministry, and the finding that it is a matter of another level, which impact classification shows.
+/// </summary>
 public sealed class AssessmentCompetenceCopy(UnitOfWorkFactory db, ILogger<AssessmentCompetenceCopy> logger) : IdempotentConsumer<AssessmentCompleted>(db, logger)
 {
     protected override Task HandleAsync(AssessmentCompleted e, UnitOfWork uow, CancellationToken ct) =>
-        e.Competence is { } level ? uow.SetCompetenceAsync(e.ProposalId, level, ct) : Task.CompletedTask;
+        uow.SetAssessmentAsync(e.ProposalId, AssessmentOf(e), e.Competence, ct);
+
+    /// <summary>Events from before recommendations had four kinds say only whether the proposal is viable.</summary>
+    public static ProjectAssessment AssessmentOf(AssessmentCompleted e) =>
+        new(e.Recommendation ?? (e.Viable ? AssessmentRecommendation.Viable : AssessmentRecommendation.NotViable),
+            e.Recommendation == AssessmentRecommendation.ViableAtAdjustedCost ? e.AdjustedCost : null, e.Version);
 }

@@ -3,8 +3,8 @@ using PBServices.Contracts.IntegrationEvents;
 namespace PBServices.MinistrySubmission.Domain;
 
 /// <summary>
-/// A signed package on its way to the Ministry. It waits until the process reaches the Submission stage,
-/// then is delivered; the intake's answer is final, a transport failure is retried with back-off.
+/// A package on its way to the Ministry. It waits until the process reaches the Submission stage, then is signed with
+/// the key configured at that moment and delivered; the intake's answer is final, a transport failure is retried with back-off.
 /// </summary>
 public sealed class Submission
 {
@@ -13,8 +13,10 @@ public sealed class Submission
     public string Jurisdiction { get; init; } = "";
     public string CanonicalContent { get; init; } = "";
     public string ContentHash { get; init; } = "";
-    public string Signature { get; init; } = "";
-    public string PublicKey { get; init; } = "";
+    /// <summary>Set when the package is sent: the signature and the key it was signed with.</summary>
+    public string? Signature { get; private set; }
+    public string? PublicKey { get; private set; }
+    public string? KeyId { get; private set; }
     public int Attempts { get; private set; }
     public SubmissionStatus Status { get; private set; } = SubmissionStatus.Pending;
     public string? IntakeReceipt { get; private set; }
@@ -23,6 +25,14 @@ public sealed class Submission
     /// <summary>The trace of the formalization that produced it, continued by the delivery.</summary>
     public string? TraceParent { get; init; }
     public string? TraceState { get; init; }
+
+    /// <summary>Signs the content hash for this attempt; what the intake answers is recorded with this signature and key.</summary>
+    public void SignWith(SubmissionSigningKey key)
+    {
+        Signature = key.Sign(ContentHash);
+        PublicKey = key.PublicKey;
+        KeyId = key.KeyId;
+    }
 
     public SubmissionAccepted Delivered(string receipt)
     {
@@ -51,10 +61,10 @@ public sealed class Submission
         return backoff;
     }
 
-    public static Submission Restore(Guid id, Guid processId, string jurisdiction, string canonicalContent, string contentHash, string signature,
-        string publicKey, int attempts, string? traceParent, string? traceState) => new()
+    public static Submission Restore(Guid id, Guid processId, string jurisdiction, string canonicalContent, string contentHash, int attempts,
+        string? traceParent, string? traceState) => new()
     {
         Id = id, ProcessId = processId, Jurisdiction = jurisdiction, CanonicalContent = canonicalContent, ContentHash = contentHash,
-        Signature = signature, PublicKey = publicKey, Attempts = attempts, TraceParent = traceParent, TraceState = traceState,
+        Attempts = attempts, TraceParent = traceParent, TraceState = traceState,
     };
 }

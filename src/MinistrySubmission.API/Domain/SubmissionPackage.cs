@@ -4,64 +4,41 @@ using System.Text;
 using System.Text.Json;
 using PBServices.Contracts;
 using PBServices.Contracts.IntegrationEvents;
+using PBServices.Contracts.Submissions;
 
 namespace PBServices.MinistrySubmission.Domain;
 
 /// <summary>
-/// The document a deployment sends to the Ministry: canonical JSON (fixed key order, amounts with two
-/// decimals, UTC times), its SHA-256, and an ECDSA P-256 signature over that hash. Anyone holding the
-/// document and the public key can check that it is the one the jurisdiction formalized.
+/// The document a deployment sends to the Ministry (<see cref="SubmissionDocument"/>, canonical JSON) and its SHA-256.
+/// It is signed only when delivered, with the key configured then, so a key rotated in between never strands a package.
 /// </summary>
-public sealed record SubmissionPackage(Guid SubmissionId, string CanonicalContent, string ContentHash, string Signature, string PublicKey, decimal TotalCost)
+public sealed record SubmissionPackage(Guid SubmissionId, SubmissionDocument Document, string CanonicalContent, string ContentHash)
 {
-    // v2: projects carry their score, and every project has the one ListedProject shape of the APIs.
-    public const string Format = "pb-services/submission/v2";
+    public decimal TotalCost => Document.TotalCost;
 
-    public static SubmissionPackage Build(Guid submissionId, ListFormalized list, ECDsa key)
+    /// <summary>
+    /// The formalized list with its dossier and the stages the process entered so far. A list without a dossier was published
+    /// before submissions carried one: the Ministry's format requires it, so it cannot become a package.
+    /// </summary>
+    public static SubmissionPackage Build(Guid submissionId, ListFormalized list, IReadOnlyList<StageReached> stages)
     {
-        var content = Canonicalize(submissionId, list);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(content));
-        var signature = key.SignHash(hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        return new SubmissionPackage(submissionId, content, Convert.ToHexStringLower(hash), Convert.ToBase64String(signature),
-            Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), list.Projects.Sum(p => p.Cost));
+        var dossier = list.Dossier ?? throw new InvalidOperationException(
+            $"ListFormalized {list.EventId} of process {list.ProcessId} carries no dossier: it was published before submissions carried one");
+        var byProposal = dossier.ToDictionary(d => d.ProposalId);
+        var projects = list.Projects.Select(p => byProposal.TryGetValue(p.ProposalId, out var d)
+            ? new SubmittedProjectEntry(p.Rank, p.ProposalId, p.Title, p.Cost, p.Score, d.PlanObjective, d.OwnShare, d.Assessment, d.Cofinancing)
+            : throw new InvalidOperationException($"The dossier of process {list.ProcessId} has no entry for project {p.ProposalId}")).ToList();
+        var signatures = list.Signatures ?? new ActaSignatures(0, 0, []);
+        var document = new SubmissionDocument(submissionId, list.ProcessId, list.ListId, list.Jurisdiction, list.Level, list.FiscalYear, list.BudgetCeiling,
+            list.ApprovedAt, new SubmittedActa(list.ActaReference, list.ActaContentHash, signatures.Authorities, signatures.Agents, signatures.Approvals),
+            stages, projects);
+        var content = document.Canonicalize();
+        return new SubmissionPackage(submissionId, document, content, HashOf(content));
     }
 
-    public static string Canonicalize(Guid submissionId, ListFormalized list)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            // Keys in ordinal order at every level, so the same list always gives the same bytes.
-            w.WriteStartObject();
-            w.WriteString("actaReference", list.ActaReference);
-            w.WriteString("approvedAt", list.ApprovedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
-            w.WriteString("budgetCeiling", Amount(list.BudgetCeiling));
-            w.WriteNumber("fiscalYear", list.FiscalYear);
-            w.WriteString("format", Format);
-            w.WriteString("jurisdiction", list.Jurisdiction);
-            w.WriteString("level", list.Level.ToString());
-            w.WriteString("listId", list.ListId.ToString());
-            w.WriteString("processId", list.ProcessId.ToString());
-            w.WriteStartArray("projects");
-            foreach (var p in list.Projects.OrderBy(p => p.Rank))
-            {
-                w.WriteStartObject();
-                w.WriteString("cost", Amount(p.Cost));
-                w.WriteString("proposalId", p.ProposalId.ToString());
-                w.WriteNumber("rank", p.Rank);
-                w.WriteString("score", Amount(p.Score));
-                w.WriteString("title", p.Title);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteString("submissionId", submissionId.ToString());
-            w.WriteString("totalCost", Amount(list.Projects.Sum(p => p.Cost)));
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    public static string HashOf(string canonicalContent) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalContent)));
 
-    /// <summary>The projects as the signed document states them, read back so that what is shown is what was sent.</summary>
+    /// <summary>The projects as the stored document states them, read back so that what is shown is what was sent.</summary>
     public static IReadOnlyList<ListedProject> ProjectsOf(string canonicalContent)
     {
         using var doc = JsonDocument.Parse(canonicalContent);
@@ -72,31 +49,57 @@ public sealed record SubmissionPackage(Guid SubmissionId, string CanonicalConten
             decimal.Parse(p.GetProperty("score").GetString()!, CultureInfo.InvariantCulture),
             p.GetProperty("rank").GetInt32())).ToList();
     }
-
-    private static string Amount(decimal soles) => soles.ToString("0.00", CultureInfo.InvariantCulture);
 }
 
-/// <summary>The Ministry's check of a received package: the hash is of the content and the signature is over the hash.</summary>
-public static class SubmissionVerification
+/// <summary>The deployment's signing key for submissions, and the id the Ministry enrolled it under.</summary>
+public sealed class SubmissionSigningKey : IDisposable
 {
-    public static string? Problem(string canonicalContent, string contentHash, string signature, string publicKey)
+    public const string ConfigurationKey = "Submission:SigningKeyPkcs8";
+
+    private readonly ECDsa _key;
+
+    private SubmissionSigningKey(ECDsa key)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonicalContent));
-        if (!string.Equals(Convert.ToHexStringLower(hash), contentHash, StringComparison.OrdinalIgnoreCase))
+        _key = key;
+        var spki = key.ExportSubjectPublicKeyInfo();
+        PublicKey = Convert.ToBase64String(spki);
+        KeyId = Convert.ToHexStringLower(SHA256.HashData(spki));
+    }
+
+    /// <summary>The SubjectPublicKeyInfo, base64.</summary>
+    public string PublicKey { get; }
+
+    /// <summary>SHA-256 (hex) of the SubjectPublicKeyInfo: the key_id the intake knows the enrolled key by.</summary>
+    public string KeyId { get; }
+
+    /// <summary>An ECDSA P-256 private key in PKCS#8, base64; anything else is refused with what is wrong.</summary>
+    public static SubmissionSigningKey FromPkcs8(string? base64)
+    {
+        if (string.IsNullOrWhiteSpace(base64))
         {
-            return "content_hash is not the SHA-256 of canonical_content";
+            throw new InvalidOperationException(
+                $"{ConfigurationKey} is not set: the submission signing key (ECDSA P-256, PKCS#8, base64) comes from configuration only, never from the database");
         }
+        var key = ECDsa.Create();
         try
         {
-            using var key = ECDsa.Create();
-            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKey), out _);
-            return key.VerifyHash(hash, Convert.FromBase64String(signature), DSASignatureFormat.IeeeP1363FixedFieldConcatenation)
-                ? null
-                : "signature does not verify against public_key";
+            key.ImportPkcs8PrivateKey(Convert.FromBase64String(base64.Trim()), out _);
+            if (key.KeySize != 256)
+            {
+                throw new CryptographicException($"the key is {key.KeySize} bits, not P-256");
+            }
+            return new SubmissionSigningKey(key);
         }
         catch (Exception e) when (e is FormatException or CryptographicException)
         {
-            return $"public_key or signature is malformed: {e.Message}";
+            key.Dispose();
+            throw new InvalidOperationException($"{ConfigurationKey} is not an ECDSA P-256 private key in PKCS#8, base64: {e.Message}", e);
         }
     }
+
+    /// <summary>ECDSA over the SHA-256 the document is known by, IEEE P1363, base64.</summary>
+    public string Sign(string contentHash) =>
+        Convert.ToBase64String(_key.SignHash(Convert.FromHexString(contentHash), DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+
+    public void Dispose() => _key.Dispose();
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Outbox;
-using PBServices.BuildingBlocks.Security;
 using PBServices.BuildingBlocks.Telemetry;
 using PBServices.Grpc.Intake;
 using PBServices.MinistrySubmission.Domain;
@@ -14,23 +13,26 @@ public sealed class SubmissionDeliveryOptions
 {
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
-    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>Wakes the deliverer when a new submission is stored.</summary>
 public sealed class SubmissionDeliverySignal : WakeUpSignal;
 
 /// <summary>
-/// Delivers stored submissions to the Ministry's intake over gRPC. A submission is claimed with
-/// FOR UPDATE SKIP LOCKED (replicas share the work); transient failures back off exponentially and
-/// stay Pending, a refusal by the intake is final and recorded with its reason.
+/// Delivers stored submissions to the Ministry's national intake over gRPC, signed at that moment with the configured key
+/// and authenticated with the intake's own token. A submission is claimed with FOR UPDATE SKIP LOCKED (replicas share the
+/// work); transient failures (the intake unreachable, overloaded, or refusing the token) back off exponentially and stay
+/// Pending, a refusal of the package is final and recorded with its reason.
 /// </summary>
 public sealed class SubmissionDeliverer(
     UnitOfWorkFactory db,
     MinistryIntake.MinistryIntakeClient intake,
-    TokenIssuer tokens,
+    IntakeCredentials credentials,
+    SubmissionSigningKey signingKey,
     SubmissionDeliverySignal signal,
+    DecisionPollSignal decisions,
     IOptions<SubmissionDeliveryOptions> options,
+    IOptions<MinistryOptions> ministry,
     ILogger<SubmissionDeliverer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -66,10 +68,10 @@ public sealed class SubmissionDeliverer(
         // The delivery continues the trace of the formalization that produced the package.
         using var activity = TraceContext.Continue("submission deliver", s.TraceParent, s.TraceState, System.Diagnostics.ActivityKind.Producer);
         activity?.SetTag("pb.submission.id", s.Id);
-        // The intake checks that the caller acts for the submission's jurisdiction.
-        var headers = new Metadata { { "authorization", $"Bearer {tokens.Issue("ministry-submission", [Roles.ProcessAdmin], s.Jurisdiction, TimeSpan.FromMinutes(5))}" } };
+        s.SignWith(signingKey);
         try
         {
+            var headers = await credentials.HeadersAsync(ct);
             var reply = await intake.SubmitAsync(new SubmitRequest
             {
                 SubmissionId = s.Id.ToString(),
@@ -78,19 +80,25 @@ public sealed class SubmissionDeliverer(
                 CanonicalContent = s.CanonicalContent,
                 ContentHash = s.ContentHash,
                 Signature = s.Signature,
-                KeyId = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(s.PublicKey))),
-            }, headers, deadline: DateTime.UtcNow.Add(options.Value.CallTimeout), cancellationToken: ct);
+                KeyId = s.KeyId,
+            }, headers, deadline: DateTime.UtcNow.Add(ministry.Value.CallTimeout), cancellationToken: ct);
 
             uow.Publish(s.Delivered(reply.Receipt));
+            uow.AfterCommit(decisions.Notify);
             logger.LogInformation("Submission {SubmissionId} delivered; receipt {Receipt}", s.Id, reply.Receipt);
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.PermissionDenied)
+        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.PermissionDenied
+                                         or StatusCode.AlreadyExists)
         {
             uow.Publish(s.Rejected(e.Status.Detail));
-            logger.LogWarning("Submission {SubmissionId} refused by the intake: {Reason}", s.Id, e.Status.Detail);
+            logger.LogWarning("Submission {SubmissionId} refused by the intake ({Code}): {Reason}", s.Id, e.StatusCode, e.Status.Detail);
         }
         catch (Exception e) when (e is RpcException or HttpRequestException && !ct.IsCancellationRequested)
         {
+            if (e is RpcException { StatusCode: StatusCode.Unauthenticated })
+            {
+                credentials.Forget();
+            }
             var backoff = s.RetryLater(e.Message, uow.Now, options.Value.MaxBackoff);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             logger.LogWarning(e, "Submission {SubmissionId} not delivered (attempt {Attempt}); retrying in {Backoff}", s.Id, s.Attempts, backoff);
@@ -99,7 +107,7 @@ public sealed class SubmissionDeliverer(
         if (s.Status != SubmissionStatus.Pending)
         {
             uow.Audit(Actor.System("ministry-submission", s.Jurisdiction), $"submission.{s.Status.ToString().ToLowerInvariant()}", s.ProcessId, s.Id.ToString(),
-                new { s.Status, s.IntakeReceipt }, s.Status == SubmissionStatus.Rejected ? s.LastError : null);
+                new { s.Status, s.IntakeReceipt, s.KeyId }, s.Status == SubmissionStatus.Rejected ? s.LastError : null);
         }
         await uow.CommitAsync(ct);
         return true;

@@ -12,7 +12,65 @@ internal static class SubmissionSchema
         new(1, "baseline", BuildingBlockSchema.OutboxAndInbox, Baseline),
         new(2, "audit log", AuditSchema.Sql),
         new(3, "trace context and stage copy", BuildingBlockSchema.OutboxTraceContext, ProcessStageStore.Schema, SubmissionTraceContext),
+        new(4, "the national intake: a configured signing key, stage history, the Ministry's decisions", NationalIntake),
     ];
+
+    /// <summary>
+    /// The Ministry's intake is another deployment now: its table goes, and so does the private key kept in clear (the key is
+    /// configuration). A package is signed when delivered, so a pending one has no signature yet.
+    /// </summary>
+    private const string NationalIntake = """
+        DROP TABLE IF EXISTS intake_submissions;
+        DROP TABLE IF EXISTS signing_keys;
+
+        ALTER TABLE submissions
+            ALTER COLUMN signature DROP NOT NULL,
+            ALTER COLUMN public_key DROP NOT NULL,
+            ADD COLUMN key_id text NULL,
+            ADD COLUMN fiscal_year int NULL;
+        UPDATE submissions SET fiscal_year = (canonical_content::jsonb ->> 'fiscalYear')::int;
+        -- Packages signed before this migration were signed with the key kept in the database: sign again when sent.
+        UPDATE submissions SET signature = NULL, public_key = NULL WHERE status = 'Pending';
+        ALTER TABLE submissions
+            ALTER COLUMN fiscal_year SET NOT NULL,
+            ADD CONSTRAINT submissions_status CHECK (status IN ('Pending', 'Delivered', 'Rejected')),
+            ADD CONSTRAINT submissions_signed_when_sent CHECK (status = 'Pending' OR signature IS NOT NULL),
+            ADD CONSTRAINT submissions_receipt_when_delivered CHECK (status <> 'Delivered' OR intake_receipt IS NOT NULL);
+        CREATE INDEX submissions_by_year ON submissions (jurisdiction, fiscal_year, created_at);
+
+        -- When the process entered each stage, for the stages the submission states.
+        CREATE TABLE stage_history (
+            process_id  uuid        NOT NULL,
+            stage       text        NOT NULL,
+            entered_at  timestamptz NOT NULL,
+            PRIMARY KEY (process_id, stage)
+        );
+
+        -- The Ministry's decisions as the national intake streamed them back; decision_id is the intake's, so a repeat is a no-op.
+        CREATE TABLE decisions (
+            decision_id      uuid PRIMARY KEY,
+            sequence         bigint        NOT NULL,
+            submission_id    uuid          NOT NULL REFERENCES submissions (id),
+            process_id       uuid          NOT NULL,
+            proposal_id      uuid          NOT NULL,
+            decision         text          NOT NULL CHECK (decision IN ('Approved', 'Rejected')),
+            approved_amount  numeric(16,2) NOT NULL CHECK (approved_amount >= 0),
+            reason           text          NOT NULL,
+            decided_at       timestamptz   NOT NULL,
+            received_at      timestamptz   NOT NULL,
+            CONSTRAINT decisions_rejected_nothing CHECK (decision = 'Approved' OR approved_amount = 0),
+            CONSTRAINT decisions_rejected_with_reason CHECK (decision = 'Approved' OR length(btrim(reason)) > 0)
+        );
+        CREATE INDEX decisions_by_process ON decisions (process_id, sequence);
+
+        -- How far the decision stream has been read; one row, locked by the replica that pulls.
+        CREATE TABLE decision_cursor (
+            id              int PRIMARY KEY CHECK (id = 1),
+            after_sequence  bigint      NOT NULL CHECK (after_sequence >= 0),
+            updated_at      timestamptz NOT NULL
+        );
+        INSERT INTO decision_cursor (id, after_sequence, updated_at) VALUES (1, 0, now());
+        """;
 
     /// <summary>The trace of the formalization that produced a package; its delivery continues it.</summary>
     private const string SubmissionTraceContext = """

@@ -1,34 +1,59 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.Contracts;
+using PBServices.Contracts.Submissions;
 using PBServices.MinistrySubmission.Domain;
 
 namespace PBServices.MinistrySubmission.Infrastructure;
 
-public sealed record SubmissionView(Guid SubmissionId, Guid ProcessId, string Jurisdiction, SubmissionStatus Status, string ContentHash, string? IntakeReceipt,
-    decimal TotalCost, int Attempts, string? LastError, DateTimeOffset? DeliveredAt, IReadOnlyList<ListedProject> Projects);
+/// <summary>The Ministry's decision on a project, as the submission's page shows it.</summary>
+public sealed record ProjectDecisionView(string Decision, decimal ApprovedAmount, string Reason, DateTimeOffset DecidedAt);
 
-public sealed record ReceivedSubmission(Guid SubmissionId, string Jurisdiction, Guid ProcessId, string CanonicalContent, string ContentHash, string Receipt, DateTimeOffset ReceivedAt);
+public sealed record SubmittedProjectView(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank, ProjectDecisionView? Decision);
 
-/// <summary>Every SQL statement of the submission side and of the Ministry's intake lives here.</summary>
+public sealed record SubmissionView(Guid SubmissionId, Guid ProcessId, string Jurisdiction, int FiscalYear, SubmissionStatus Status, string ContentHash,
+    string? IntakeReceipt, decimal TotalCost, int Attempts, string? LastError, DateTimeOffset? DeliveredAt,
+    /// <summary>The intake's reasons when it refused the package.</summary>
+    string? RejectionReason,
+    /// <summary>The key the package was signed with when sent (SHA-256 of its SubjectPublicKeyInfo); null while pending.</summary>
+    string? KeyId,
+    IReadOnlyList<SubmittedProjectView> Projects);
+
+public sealed record DecisionView(Guid DecisionId, long Sequence, Guid ProcessId, Guid ProposalId, string Decision, decimal ApprovedAmount, string Reason,
+    DateTimeOffset DecidedAt);
+
+/// <summary>Every SQL statement of the submission side lives here.</summary>
 internal static class SubmissionStore
 {
-    public static Task InsertSubmissionAsync(this UnitOfWork uow, SubmissionPackage package, Guid processId, Guid listId, string jurisdiction,
-        string? traceParent, string? traceState, CancellationToken ct) =>
+    public static Task InsertSubmissionAsync(this UnitOfWork uow, SubmissionPackage package, string? traceParent, string? traceState, CancellationToken ct) =>
         uow.Connection.ExecuteAsync(uow.Command(
             """
-            INSERT INTO submissions (id, process_id, list_id, jurisdiction, canonical_content, content_hash, signature, public_key, total_cost, status,
+            INSERT INTO submissions (id, process_id, list_id, jurisdiction, fiscal_year, canonical_content, content_hash, total_cost, status,
                                      next_attempt_at, created_at, trace_parent, trace_state)
-            VALUES (@SubmissionId, @processId, @listId, @jurisdiction, @CanonicalContent, @ContentHash, @Signature, @PublicKey, @TotalCost, @status,
+            VALUES (@SubmissionId, @ProcessId, @ListId, @Jurisdiction, @FiscalYear, @CanonicalContent, @ContentHash, @TotalCost, @status,
                     @now, @now, @traceParent, @traceState)
             """,
             new
             {
-                package.SubmissionId, processId, listId, jurisdiction, package.CanonicalContent, package.ContentHash,
-                package.Signature, package.PublicKey, package.TotalCost, status = SubmissionStatus.Pending.ToString(), now = uow.Now, traceParent, traceState,
+                package.SubmissionId, package.Document.ProcessId, package.Document.ListId, package.Document.Jurisdiction, package.Document.FiscalYear,
+                package.CanonicalContent, package.ContentHash, package.TotalCost, status = SubmissionStatus.Pending.ToString(), now = uow.Now, traceParent, traceState,
             }, ct));
+
+    /// <summary>A redelivered event finds the stage already recorded and changes nothing.</summary>
+    public static Task RecordStageEnteredAsync(this UnitOfWork uow, Guid processId, Stage stage, DateTimeOffset at, CancellationToken ct) =>
+        uow.Connection.ExecuteAsync(uow.Command(
+            "INSERT INTO stage_history (process_id, stage, entered_at) VALUES (@processId, @stage, @at) ON CONFLICT (process_id, stage) DO NOTHING",
+            new { processId, stage = stage.ToString(), at }, ct));
+
+    public static async Task<IReadOnlyList<StageReached>> GetStageHistoryAsync(this UnitOfWork uow, Guid processId, CancellationToken ct) =>
+        (await uow.Connection.QueryAsync<(string Stage, DateTime At)>(uow.Command(
+            "SELECT stage, entered_at FROM stage_history WHERE process_id = @processId", new { processId }, ct)))
+        .Select(r => new StageReached(Enum.Parse<Stage>(r.Stage), new DateTimeOffset(r.At, TimeSpan.Zero)))
+        .OrderBy(s => s.Stage).ToList();
 
     /// <summary>
     /// Claims the next submission due for delivery, skipping those another replica holds. Only processes that
@@ -39,65 +64,135 @@ internal static class SubmissionStore
         var row = await uow.Connection.QuerySingleOrDefaultAsync<DueRow>(uow.Command(
             """
             SELECT s.id, s.process_id AS ProcessId, s.jurisdiction, s.canonical_content AS CanonicalContent, s.content_hash AS ContentHash,
-                   s.signature, s.public_key AS PublicKey, s.attempts, s.trace_parent AS TraceParent, s.trace_state AS TraceState
+                   s.attempts, s.trace_parent AS TraceParent, s.trace_state AS TraceState
             FROM submissions s JOIN process_stages p ON p.process_id = s.process_id
             WHERE s.status = 'Pending' AND s.next_attempt_at <= @now AND p.stage IN ('Submission', 'Oversight')
             ORDER BY s.next_attempt_at LIMIT 1 FOR UPDATE OF s SKIP LOCKED
             """, new { now = uow.Now }, ct));
-        return row is null ? null : Submission.Restore(row.Id, row.ProcessId, row.Jurisdiction, row.CanonicalContent, row.ContentHash, row.Signature,
-            row.PublicKey, row.Attempts, row.TraceParent, row.TraceState);
+        return row is null ? null : Submission.Restore(row.Id, row.ProcessId, row.Jurisdiction, row.CanonicalContent, row.ContentHash,
+            row.Attempts, row.TraceParent, row.TraceState);
     }
 
+    /// <summary>A package the intake answered keeps the signature and key it was sent with; a retried one is signed again next time.</summary>
     public static Task UpdateDeliveryAsync(this UnitOfWork uow, Submission s, CancellationToken ct) =>
         uow.Connection.ExecuteAsync(uow.Command(
             """
             UPDATE submissions SET status = @status, intake_receipt = @IntakeReceipt, attempts = @Attempts, last_error = @LastError,
                    next_attempt_at = COALESCE(@NextAttemptAt, next_attempt_at),
+                   signature = CASE WHEN @status = 'Pending' THEN signature ELSE @Signature END,
+                   public_key = CASE WHEN @status = 'Pending' THEN public_key ELSE @PublicKey END,
+                   key_id = CASE WHEN @status = 'Pending' THEN key_id ELSE @KeyId END,
                    delivered_at = CASE WHEN @status = 'Delivered' THEN @now ELSE delivered_at END
             WHERE id = @Id
-            """, new { s.Id, status = s.Status.ToString(), s.IntakeReceipt, s.Attempts, s.LastError, s.NextAttemptAt, now = uow.Now }, ct));
+            """, new { s.Id, status = s.Status.ToString(), s.IntakeReceipt, s.Attempts, s.LastError, s.NextAttemptAt, s.Signature, s.PublicKey, s.KeyId, now = uow.Now }, ct));
 
     public static async Task<SubmissionView> GetByProcessAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
     {
         var row = await uow.Connection.QuerySingleOrDefaultAsync<ViewRow>(uow.Command(
-            """
-            SELECT id, process_id AS ProcessId, jurisdiction, status, content_hash AS ContentHash, intake_receipt AS IntakeReceipt,
-                   total_cost AS TotalCost, attempts, last_error AS LastError, delivered_at AS DeliveredAt, canonical_content AS CanonicalContent
-            FROM submissions WHERE process_id = @processId
-            """, new { processId }, ct)) ?? throw new NotFoundException("Submission of process", processId);
-        return new SubmissionView(row.Id, row.ProcessId, row.Jurisdiction, Enum.Parse<SubmissionStatus>(row.Status), row.ContentHash, row.IntakeReceipt,
-            row.TotalCost, row.Attempts, row.LastError, row.DeliveredAt is { } d ? new DateTimeOffset(d, TimeSpan.Zero) : null,
-            SubmissionPackage.ProjectsOf(row.CanonicalContent));
+            $"{ViewSelect} WHERE s.process_id = @processId", new { processId }, ct)) ?? throw new NotFoundException("Submission of process", processId);
+        return row.ToView();
     }
 
-    /// <summary>The intake records a package once; a resent one finds the first and its receipt.</summary>
-    public static async Task<(string Receipt, string ContentHash, DateTimeOffset ReceivedAt)> RecordReceivedAsync(this UnitOfWork uow, Guid submissionId,
-        string jurisdiction, Guid processId, string canonicalContent, string contentHash, string signature, string publicKey, string receipt, CancellationToken ct)
+    /// <summary>Submissions oldest first, read row by row so a long list never sits in memory; null jurisdiction: every one.</summary>
+    public static async IAsyncEnumerable<SubmissionView> ListSubmissionsAsync(this UnitOfWork uow, string? jurisdiction, int? fiscalYear, SubmissionStatus? status,
+        [EnumeratorCancellation] CancellationToken ct)
     {
+        var rows = uow.Connection.QueryUnbufferedAsync<ViewRow>(
+            $"""
+            {ViewSelect}
+            WHERE (@jurisdiction::text IS NULL OR s.jurisdiction = @jurisdiction)
+              AND (@fiscalYear::int IS NULL OR s.fiscal_year = @fiscalYear)
+              AND (@status::text IS NULL OR s.status = @status)
+            ORDER BY s.created_at, s.id
+            """, new { jurisdiction, fiscalYear, status = status?.ToString() }, uow.Transaction);
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            yield return row.ToView();
+        }
+    }
+
+    public static async IAsyncEnumerable<DecisionView> ListDecisionsAsync(this UnitOfWork uow, Guid processId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var rows = uow.Connection.QueryUnbufferedAsync<DecisionRow>(
+            """
+            SELECT decision_id AS DecisionId, sequence, process_id AS ProcessId, proposal_id AS ProposalId, decision, approved_amount AS ApprovedAmount, reason,
+                   decided_at AS DecidedAt
+            FROM decisions WHERE process_id = @processId ORDER BY sequence
+            """, new { processId }, uow.Transaction);
+        await foreach (var r in rows.WithCancellation(ct))
+        {
+            yield return new DecisionView(r.DecisionId, r.Sequence, r.ProcessId, r.ProposalId, r.Decision, r.ApprovedAmount, r.Reason,
+                new DateTimeOffset(r.DecidedAt, TimeSpan.Zero));
+        }
+    }
+
+    /// <summary>
+    /// Held on a connection of its own for a whole pull, so two replicas never stream at once while each decision still
+    /// commits in its own transaction; false when another replica holds it. Released with the session at the latest.
+    /// </summary>
+    public static async Task<bool> TryLockDecisionStreamAsync(this NpgsqlConnection connection, CancellationToken ct) =>
+        await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key = DecisionStreamLock }, cancellationToken: ct));
+
+    public static Task UnlockDecisionStreamAsync(this NpgsqlConnection connection) =>
+        connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = DecisionStreamLock });
+
+    public static Task<long> GetDecisionCursorAsync(this UnitOfWork uow, CancellationToken ct) =>
+        uow.Connection.ExecuteScalarAsync<long>(uow.Command("SELECT after_sequence FROM decision_cursor WHERE id = 1 FOR UPDATE", ct: ct));
+
+    public static Task AdvanceDecisionCursorAsync(this UnitOfWork uow, long sequence, CancellationToken ct) =>
+        uow.Connection.ExecuteAsync(uow.Command(
+            "UPDATE decision_cursor SET after_sequence = GREATEST(after_sequence, @sequence), updated_at = @now WHERE id = 1",
+            new { sequence, now = uow.Now }, ct));
+
+    public static async Task<DecidedSubmission?> FindDecidedSubmissionAsync(this UnitOfWork uow, Guid submissionId, CancellationToken ct)
+    {
+        var row = await uow.Connection.QuerySingleOrDefaultAsync<(Guid Id, Guid ProcessId, string Jurisdiction, string CanonicalContent)?>(uow.Command(
+            "SELECT id, process_id, jurisdiction, canonical_content FROM submissions WHERE id = @submissionId AND status = 'Delivered'", new { submissionId }, ct));
+        return row is { } r
+            ? new DecidedSubmission(r.Id, r.ProcessId, r.Jurisdiction, SubmissionPackage.ProjectsOf(r.CanonicalContent).Select(p => p.ProposalId).ToHashSet())
+            : null;
+    }
+
+    /// <summary>Records a decision once: false when the intake's decision id was recorded before.</summary>
+    public static async Task<bool> InsertDecisionAsync(this UnitOfWork uow, MinistryDecision d, CancellationToken ct) =>
         await uow.Connection.ExecuteAsync(uow.Command(
             """
-            INSERT INTO intake_submissions (submission_id, jurisdiction, process_id, canonical_content, content_hash, signature, public_key, receipt, received_at)
-            VALUES (@submissionId, @jurisdiction, @processId, @canonicalContent, @contentHash, @signature, @publicKey, @receipt, @now)
-            ON CONFLICT (submission_id) DO NOTHING
-            """,
-            new { submissionId, jurisdiction, processId, canonicalContent, contentHash, signature, publicKey, receipt, now = uow.Now }, ct));
-        var stored = await uow.Connection.QuerySingleAsync<(string Receipt, string ContentHash, DateTime ReceivedAt)>(uow.Command(
-            "SELECT receipt, content_hash, received_at FROM intake_submissions WHERE submission_id = @submissionId", new { submissionId }, ct));
-        return (stored.Receipt, stored.ContentHash, new DateTimeOffset(stored.ReceivedAt, TimeSpan.Zero));
-    }
+            INSERT INTO decisions (decision_id, sequence, submission_id, process_id, proposal_id, decision, approved_amount, reason, decided_at, received_at)
+            VALUES (@DecisionId, @Sequence, @SubmissionId, @ProcessId, @ProposalId, @Decision, @ApprovedAmount, @Reason, @DecidedAt, @now)
+            ON CONFLICT (decision_id) DO NOTHING
+            """, new { d.DecisionId, d.Sequence, d.SubmissionId, d.ProcessId, d.ProposalId, d.Decision, d.ApprovedAmount, d.Reason, d.DecidedAt, now = uow.Now }, ct)) == 1;
 
-    public static async Task<ReceivedSubmission> GetReceivedAsync(this UnitOfWork uow, Guid submissionId, CancellationToken ct)
+    // Any constant: the lock lives in this service's own database.
+    private const long DecisionStreamLock = 0x5042_4d49_4e44_4543;
+
+    // Each project's latest decision (the Ministry may revise one), as JSON beside the submission's row.
+    private const string ViewSelect = """
+        SELECT s.id, s.process_id AS ProcessId, s.jurisdiction, s.fiscal_year AS FiscalYear, s.status, s.content_hash AS ContentHash,
+               s.intake_receipt AS IntakeReceipt, s.total_cost AS TotalCost, s.attempts, s.last_error AS LastError, s.delivered_at AS DeliveredAt,
+               s.key_id AS KeyId, s.canonical_content AS CanonicalContent,
+               (SELECT coalesce(jsonb_agg(jsonb_build_object('proposalId', d.proposal_id, 'decision', d.decision, 'approvedAmount', d.approved_amount,
+                                                            'reason', d.reason, 'decidedAt', d.decided_at)), '[]'::jsonb)
+                FROM (SELECT DISTINCT ON (proposal_id) * FROM decisions WHERE submission_id = s.id ORDER BY proposal_id, sequence DESC) d)::text AS Decisions
+        FROM submissions s
+        """;
+
+    private sealed record DueRow(Guid Id, Guid ProcessId, string Jurisdiction, string CanonicalContent, string ContentHash, int Attempts, string? TraceParent, string? TraceState);
+
+    private sealed record DecisionJson(Guid ProposalId, string Decision, decimal ApprovedAmount, string Reason, DateTimeOffset DecidedAt);
+
+    private sealed record DecisionRow(Guid DecisionId, long Sequence, Guid ProcessId, Guid ProposalId, string Decision, decimal ApprovedAmount, string Reason, DateTime DecidedAt);
+
+    private sealed record ViewRow(Guid Id, Guid ProcessId, string Jurisdiction, int FiscalYear, string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost,
+        int Attempts, string? LastError, DateTime? DeliveredAt, string? KeyId, string CanonicalContent, string Decisions)
     {
-        var row = await uow.Connection.QuerySingleOrDefaultAsync<(Guid SubmissionId, string Jurisdiction, Guid ProcessId, string CanonicalContent, string ContentHash, string Receipt, DateTime ReceivedAt)?>(uow.Command(
-            "SELECT submission_id, jurisdiction, process_id, canonical_content, content_hash, receipt, received_at FROM intake_submissions WHERE submission_id = @submissionId",
-            new { submissionId }, ct)) ?? throw new NotFoundException("Received submission", submissionId);
-        return new ReceivedSubmission(row.SubmissionId, row.Jurisdiction, row.ProcessId, row.CanonicalContent, row.ContentHash, row.Receipt,
-            new DateTimeOffset(row.ReceivedAt, TimeSpan.Zero));
+        public SubmissionView ToView()
+        {
+            var status = Enum.Parse<SubmissionStatus>(Status);
+            var decisions = JsonSerializer.Deserialize<List<DecisionJson>>(Decisions, JsonSerializerOptions.Web)!.ToDictionary(d => d.ProposalId);
+            var projects = SubmissionPackage.ProjectsOf(CanonicalContent).OrderBy(p => p.Rank).Select(p => new SubmittedProjectView(p.ProposalId, p.Title, p.Cost, p.Score, p.Rank,
+                decisions.TryGetValue(p.ProposalId, out var d) ? new ProjectDecisionView(d.Decision, d.ApprovedAmount, d.Reason, d.DecidedAt.ToUniversalTime()) : null)).ToList();
+            return new SubmissionView(Id, ProcessId, Jurisdiction, FiscalYear, status, ContentHash, IntakeReceipt, TotalCost, Attempts, LastError,
+                DeliveredAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null, status == SubmissionStatus.Rejected ? LastError : null, KeyId, projects);
+        }
     }
-
-    private sealed record DueRow(Guid Id, Guid ProcessId, string Jurisdiction, string CanonicalContent, string ContentHash, string Signature, string PublicKey,
-        int Attempts, string? TraceParent, string? TraceState);
-
-    private sealed record ViewRow(Guid Id, Guid ProcessId, string Jurisdiction, string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost,
-        int Attempts, string? LastError, DateTime? DeliveredAt, string CanonicalContent);
 }

@@ -4,6 +4,8 @@ using System.Text.Json;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.BuildingBlocks.Processes;
 using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
+using PBServices.Contracts.Submissions;
 using PBServices.Coordination.Domain;
 
 namespace PBServices.UnitTests.Coordination;
@@ -51,6 +53,26 @@ public sealed class ActaTests
         Assert.Contains("coordinated list", e.Message, StringComparison.Ordinal);
         Assert.Null(acta.Current);
     }
+
+    private static readonly Guid ProvinceProcess = Guid.CreateVersion7();
+
+    private static ProposalCopy Copy(ActaProject p, string objective, ProjectAssessment? assessment) =>
+        new(p.ProposalId, ProcessId, "180301", p.Title, p.Cost, "Pampa Inalámbrica", 1200, objective, ["180301"], null, assessment);
+
+    /// <summary>The province pays S/ 350,000 of the water project from its own ceiling, the residents the rest in labour.</summary>
+    private static DossierSources Sources(CoordinatedList list) => new(
+        new Dictionary<Guid, ProposalCopy>
+        {
+            [Water.ProposalId] = Copy(Water, "OE1 Agua y saneamiento", new ProjectAssessment(AssessmentRecommendation.ViableAtAdjustedCost, 500_000m, 2)),
+            [School.ProposalId] = Copy(School, "OE2 Educación", new ProjectAssessment(AssessmentRecommendation.Viable, null, 1)),
+        },
+        new Dictionary<Guid, CofinancingAgreement>
+        {
+            [Water.ProposalId] = new(Guid.CreateVersion7(), list.Id, Water.ProposalId, 500_000m,
+                [new(PartyKind.Government, "Municipalidad Provincial de Ilo", ProvinceProcess, Contribution.Money, 350_000m, null),
+                 new(PartyKind.Community, "Junta Vecinal Pampa", null, Contribution.Labour, 150_000m, "Mano de obra no calificada")], "ccl-ilo", Now.AddDays(-3)),
+        },
+        new Dictionary<Guid, string> { [ProvinceProcess] = "180300", [ProcessId] = "180301" });
 
     private static readonly Signer Council = new("concejo-ilo", "council", "concejo-ilo", IsAgent: false);
     private static Signer AgentLuz => new(Luz.AgentId.ToString(), "agent", Luz.FullName, IsAgent: true);
@@ -160,20 +182,72 @@ public sealed class ActaTests
         var list = List();
         var council = acta.Sign(InFormalization, Council, version.ContentHash, Now);
         var onlyAuthority = Acta.Restore(ProcessId, version, [council], []);
-        Assert.Equal("signatures", Assert.Throws<ConflictException>(() => onlyAuthority.Approve(InFormalization, list, ApprovalBody.Council, "concejo-ilo", Now)).Field);
+        Assert.Equal("signatures", Assert.Throws<ConflictException>(() => onlyAuthority.Approve(InFormalization, list, ApprovalBody.Council, "concejo-ilo", Now, Sources(list))).Field);
 
         var signed = Acta.Restore(ProcessId, version, [council, acta.Sign(InFormalization, AgentLuz, version.ContentHash, Now)], []);
-        var (first, none) = signed.Approve(InFormalization, list, ApprovalBody.CoordinationCouncil, "ccl-ilo", Now);
+        var (first, none) = signed.Approve(InFormalization, list, ApprovalBody.CoordinationCouncil, "ccl-ilo", Now, Sources(list));
         Assert.Null(none);
         Assert.Equal(ListStatus.Coordinated, list.Status);
 
         var approved = Acta.Restore(ProcessId, version, signed.Signatures, [first]);
-        Assert.Equal("body", Assert.Throws<ConflictException>(() => approved.Approve(InFormalization, list, ApprovalBody.CoordinationCouncil, "ccl-ilo", Now)).Field);
-        var (_, formalized) = approved.Approve(InFormalization, list, ApprovalBody.Council, "concejo-ilo", Now.AddMinutes(10));
+        Assert.Equal("body", Assert.Throws<ConflictException>(() => approved.Approve(InFormalization, list, ApprovalBody.CoordinationCouncil, "ccl-ilo", Now, Sources(list))).Field);
+        var (_, formalized) = approved.Approve(InFormalization, list, ApprovalBody.Council, "concejo-ilo", Now.AddMinutes(10), Sources(list));
 
         Assert.NotNull(formalized);
         Assert.Equal(ListStatus.Formalized, list.Status);
         Assert.Equal(("ACTA N.° 014-2026-MPI", version.ContentHash), (formalized.ActaReference, formalized.ActaContentHash));
         Assert.Equal([(Water.ProposalId, 500_000m, 1), (School.ProposalId, 300_000m, 2)], formalized.Projects.Select(p => (p.ProposalId, p.Cost, p.Rank)));
+    }
+
+    [Fact]
+    public void The_formalized_list_carries_each_project_s_dossier_and_who_signed_and_approved_the_acta()
+    {
+        var (acta, version) = Drawn();
+        var list = List();
+        var signatures = new[]
+        {
+            acta.Sign(InFormalization, Council, version.ContentHash, Now),
+            acta.Sign(InFormalization, new Signer("alcalde-ilo", "mayor", "alcalde-ilo", IsAgent: false), version.ContentHash, Now),
+            acta.Sign(InFormalization, AgentLuz, version.ContentHash, Now),
+        };
+        var approved = Acta.Restore(ProcessId, version, signatures, [new ActaApproval(ApprovalBody.CoordinationCouncil, "ccl-ilo", Now)]);
+
+        var (_, formalized) = approved.Approve(InFormalization, list, ApprovalBody.Council, "concejo-ilo", Now.AddMinutes(10), Sources(list));
+
+        Assert.NotNull(formalized?.Signatures);
+        Assert.Equal((2, 1), (formalized.Signatures.Authorities, formalized.Signatures.Agents));
+        Assert.Equal(["CoordinationCouncil", "Council"], formalized.Signatures.Approvals);
+        var dossier = formalized.Dossier!;
+        Assert.Equal([Water.ProposalId, School.ProposalId], dossier.Select(d => d.ProposalId));
+        Assert.Equal(["OE1 Agua y saneamiento", "OE2 Educación"], dossier.Select(d => d.PlanObjective));
+        // The district pays nothing of the water project (the province and the residents do) and all of the school.
+        Assert.Equal([0m, 300_000m], dossier.Select(d => d.OwnShare));
+        Assert.Equal(new ProjectAssessment(AssessmentRecommendation.ViableAtAdjustedCost, 500_000m, 2), dossier[0].Assessment);
+        Assert.Equal([("Government", "180300", "Money", 350_000m), ("Community", "Junta Vecinal Pampa", "Labour", 150_000m)],
+            dossier[0].Cofinancing.Select(c => (c.PartyKind, c.Party, c.Contribution, c.Amount)));
+        Assert.Empty(dossier[1].Cofinancing);
+    }
+
+    [Fact]
+    public void A_government_s_own_share_of_a_cofinanced_project_is_its_share_and_of_any_other_the_full_cost()
+    {
+        var list = List();
+        var agreement = Sources(list).Agreements[Water.ProposalId];
+
+        Assert.Equal(350_000m, Dossier.OwnShare(ProvinceProcess, Water, agreement));
+        Assert.Equal(0m, Dossier.OwnShare(ProcessId, Water, agreement));
+        Assert.Equal(300_000m, Dossier.OwnShare(ProcessId, School, null));
+    }
+
+    [Fact]
+    public void A_project_coordination_holds_no_proposal_copy_of_cannot_be_formalized()
+    {
+        var list = List();
+        var sources = Sources(list);
+        var withoutSchool = sources with { Proposals = sources.Proposals.Where(p => p.Key != School.ProposalId).ToDictionary() };
+
+        var e = Assert.Throws<ConflictException>(() => Dossier.Of(ProcessId, [Water, School], withoutSchool));
+
+        Assert.Contains(School.Title, e.Message, StringComparison.Ordinal);
     }
 }
