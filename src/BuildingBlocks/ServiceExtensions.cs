@@ -60,7 +60,7 @@ public static class ServiceExtensions
     public static WebApplication UsePbService(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UsePbStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDefaultEndpoints();

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Grpc.Reflection;
 using Grpc.Reflection.V1Alpha;
+using PBServices.BuildingBlocks.Grpc;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Gateway;
 using Scalar.AspNetCore;
@@ -21,6 +22,9 @@ var permitsPerMinute = builder.Configuration.GetValue("RateLimiting:PermitsPerMi
 builder.Services.AddRateLimiter(o =>
 {
     o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+    o.OnRejected = (ctx, _) => GrpcRefusal.IsGrpc(ctx.HttpContext.Request)
+        ? new ValueTask(GrpcRefusal.WriteAsync(ctx.HttpContext.Response, Grpc.Core.StatusCode.ResourceExhausted, "Too many calls from this client; retry within a minute"))
+        : ValueTask.CompletedTask;
     o.AddPolicy("per-client", ctx => RateLimitPartition.GetFixedWindowLimiter(
         ctx.User.FindFirst(PbClaims.Subject)?.Value ?? ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
         _ => new FixedWindowRateLimiterOptions { PermitLimit = permitsPerMinute, Window = TimeSpan.FromMinutes(1) }));
@@ -36,12 +40,13 @@ builder.Services.AddSingleton(new ReflectionServiceImpl(
         .Concat(PBServices.Grpc.Ministry.MinistryReflection.Descriptor.Services)
         .Append(ReflectionReflection.Descriptor.Services[0])));
 
-// The gateway's own refusals (no token, too many requests) answer with problem details, as the services do.
+// The gateway's own refusals (no token, too many requests) answer with problem details, as the services do, and
+// gRPC calls with a gRPC status.
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
-app.UseStatusCodePages();
+app.UsePbStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

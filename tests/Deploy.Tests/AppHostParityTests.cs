@@ -27,26 +27,107 @@ public class AppHostParityTests
     {
         var objects = Manifests.Render(overlay);
 
-        Assert.Equal(AppHost.DeployedProjects.Order(), objects.OfKind("Deployment").Select(d => d.Name()).Order());
-        Assert.Equal(AppHost.DeployedProjects.Order(), objects.OfKind("Service").Select(d => d.Name()).Order());
-        Assert.Equal(AppHost.Databases.Order(), objects.OfKind("Database").Select(d => (string)d["spec"]!["name"]!).Order());
+        Assert.Equal(AppHost.RegionalProjects.Order(), objects.OfKind("Deployment").Select(d => d.Name()).Order());
+        Assert.Equal(AppHost.RegionalProjects.Order(), objects.OfKind("Service").Select(d => d.Name()).Order());
+        Assert.Equal(AppHost.RegionalDatabases.Order(), objects.OfKind("Database").Select(d => (string)d["spec"]!["name"]!).Order());
         Assert.Equal([AppHost.Postgres], objects.OfKind("Cluster").Select(c => c.Name()));
         Assert.Equal([AppHost.Messaging], objects.OfKind("RabbitmqCluster").Select(c => c.Name()));
         Assert.All(objects.OfKind("Database"), d => Assert.Equal(AppHost.Postgres, (string?)d["spec"]!["cluster"]!["name"]));
     }
 
     [Fact]
-    public void The_national_overlay_is_the_Ministry_intake_alone()
+    public void Every_national_resource_is_one_the_AppHost_runs_with_a_database_of_its_own()
+    {
+        // The national list is the test's; the AppHost must still run each entry, or the list names nothing.
+        foreach (var resource in AppHostModel.NationalOnly.Keys)
+        {
+            Assert.Contains(resource, AppHost.Projects);
+            Assert.True(AppHost.ProjectDatabases.TryGetValue(resource, out var database), $"{resource} has no database in the AppHost");
+            Assert.DoesNotContain(database, AppHost.ServiceDatabases.Values);
+        }
+    }
+
+    [Fact]
+    public void The_national_overlay_is_the_national_intake_alone_with_its_own_database_and_no_broker()
     {
         var objects = Manifests.Render("national");
+        var national = AppHost.NationalProjects.ToList();
 
-        Assert.Equal(["gateway", "ministry-submission"], objects.OfKind("Deployment").Select(d => d.Name()).Order());
-        Assert.Equal([AppHost.ServiceDatabases["ministry-submission"]], objects.OfKind("Database").Select(d => (string)d["spec"]!["name"]!));
-        Assert.Equal(["ministry_submission"], objects.Named("Cluster", AppHost.Postgres)["spec"]!["managed"]!["roles"]!.AsArray().Select(r => (string)r!["name"]!));
-        var routes = objects.Generated("gateway-routes")["data"]!.AsObject().Select(kv => kv.Key).Order();
-        Assert.Equal(["services__ministry-submission__grpc__0", "services__ministry-submission__http__0"], routes);
-        var grpcPaths = objects.Named("Ingress", "gateway-grpc")["spec"]!["rules"]![0]!["http"]!["paths"]!.AsArray().Select(p => (string)p!["path"]!);
-        Assert.All(grpcPaths, p => Assert.True(p.StartsWith("/pb.ministry.", StringComparison.Ordinal) || p.StartsWith("/grpc.reflection.", StringComparison.Ordinal), p));
+        Assert.NotEmpty(national);
+        Assert.Equal(national.Order(), objects.OfKind("Deployment").Select(d => d.Name()).Order());
+        Assert.Equal(national.Order(), objects.OfKind("Service").Select(d => d.Name()).Order());
+        Assert.Equal(national.Select(p => AppHost.ProjectDatabases[p]).Order(), objects.OfKind("Database").Select(d => (string)d["spec"]!["name"]!).Order());
+        Assert.Equal([AppHost.Postgres], objects.OfKind("Cluster").Select(c => c.Name()));
+        Assert.Empty(objects.OfKind("RabbitmqCluster"));
+        Assert.DoesNotContain(objects.OfKind("NetworkPolicy"), p => p.Name() == AppHost.Messaging);
+        Assert.Equal(national.Select(p => p.Replace('-', '_')).Order(),
+            objects.Named("Cluster", AppHost.Postgres)["spec"]!["managed"]!["roles"]!.AsArray().Select(r => (string)r!["name"]!).Order());
+
+        foreach (var service in national)
+        {
+            var database = AppHost.ProjectDatabases[service];
+            var env = Env(objects.Named("Deployment", service));
+            Assert.Equal($"Host={AppHost.Postgres}-rw;Port=5432;Database={database};Username=$(PG_USER);Password=$(PG_PASSWORD);SSL Mode=Require",
+                (string?)env[$"ConnectionStrings__{database}"]["value"]);
+            Assert.Equal(($"{AppHost.Postgres}-{service}", "username"), SecretRef(env["PG_USER"]));
+            Assert.Equal(($"{AppHost.Postgres}-{service}", "password"), SecretRef(env["PG_PASSWORD"]));
+            Assert.Equal(service.Replace('-', '_'), (string?)objects.Named("Database", database)["spec"]!["owner"]);
+            Assert.False(env.ContainsKey($"ConnectionStrings__{AppHost.Messaging}"), service);
+            // Its own trust domain: a token key of its own, never the deployments' pb-auth.
+            var (keySecret, _) = SecretRef(env["Auth__SigningKey"]);
+            Assert.NotNull(keySecret);
+            Assert.NotEqual("pb-auth", keySecret);
+        }
+        var edges = objects.OfKind("Ingress").SelectMany(i => i["spec"]!["rules"]!.AsArray().SelectMany(r => r!["http"]!["paths"]!.AsArray()))
+            .Select(p => (Path: (string)p!["path"]!, Service: (string)p["backend"]!["service"]!["name"]!, Port: (string)p["backend"]!["service"]!["port"]!["name"]!)).ToList();
+        Assert.All(edges, e => Assert.Contains(e.Service, national));
+        Assert.Contains(edges, e => e.Path == "/pb.intake.v1.MinistryIntake" && e.Port == "grpc");
+        Assert.Contains(edges, e => e.Path == "/" && e.Port == "http");
+    }
+
+    [Fact]
+    public void The_national_intake_gets_the_AppHost_settings_of_its_trust_domain_and_first_officer()
+    {
+        var objects = Manifests.Render("national");
+        Assert.NotEmpty(AppHost.NationalProjects);
+        foreach (var service in AppHost.NationalProjects)
+        {
+            var provided = Provided(objects, service);
+            // The AppHost's other clients and enrolments are the local deployment's; a real one enrols through the officers' API.
+            var expected = AppHost.Environment[service].Where(kv => kv.Key.StartsWith("Auth__", StringComparison.Ordinal) || kv.Key.StartsWith("Intake__Clients__0__", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(expected);
+            foreach (var (name, literal) in expected)
+            {
+                Assert.True(provided.TryGetValue(name, out var value), $"{service}: {name} is not set");
+                if (literal is not null)
+                {
+                    Assert.Equal(literal, value);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WholeDeployments))]
+    public void Ministry_submission_reaches_the_Ministry_with_every_setting_the_AppHost_gives_it_the_credentials_from_secrets(string overlay)
+    {
+        var objects = Manifests.Render(overlay);
+        var env = Env(objects.Named("Deployment", "ministry-submission"));
+        var provided = Provided(objects, "ministry-submission");
+        var settings = AppHost.Environment["ministry-submission"].Keys.Where(k => k.StartsWith("Ministry__", StringComparison.Ordinal) || k.StartsWith("Submission__", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains("Ministry__IntakeUrl", settings);
+        foreach (var name in settings)
+        {
+            Assert.True(provided.ContainsKey(name), $"{name} is not set");
+            if (name.Contains("Secret", StringComparison.Ordinal) || name.Contains("Key", StringComparison.Ordinal))
+            {
+                Assert.NotNull(SecretRef(env[name]).Name);
+            }
+        }
+        // The Ministry's address is the operator's to set, and it is not this deployment.
+        Assert.StartsWith("https://", provided["Ministry__IntakeUrl"], StringComparison.Ordinal);
+        Assert.DoesNotContain(objects.OfKind("Deployment"), d => AppHostModel.NationalOnly.ContainsKey(d.Name()));
     }
 
     [Theory]
@@ -106,6 +187,33 @@ public class AppHostParityTests
     private static Dictionary<string, JsonObject> Env(JsonObject deployment) =>
         deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["env"]!.AsArray()
             .Select(e => e!.AsObject()).ToDictionary(e => (string)e["name"]!);
+
+    /// <summary>
+    /// The settings a Deployment's container gets: the ConfigMaps it takes whole, then its env (a configMapKeyRef
+    /// resolved to the value, a secretKeyRef as "secret:name/key").
+    /// </summary>
+    private static Dictionary<string, string?> Provided(IReadOnlyList<JsonObject> objects, string deployment)
+    {
+        var container = objects.Named("Deployment", deployment)["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        string? FromConfigMap(string name, string key) =>
+            (string?)objects.OfKind("ConfigMap").Single(c => c.Name() == name)["data"]![key];
+        var provided = new Dictionary<string, string?>();
+        foreach (var source in container["envFrom"]?.AsArray() ?? [])
+        {
+            var name = (string)source!["configMapRef"]!["name"]!;
+            foreach (var (key, _) in objects.OfKind("ConfigMap").Single(c => c.Name() == name)["data"]!.AsObject())
+            {
+                provided[key] = FromConfigMap(name, key);
+            }
+        }
+        foreach (var (name, e) in Env(objects.Named("Deployment", deployment)))
+        {
+            provided[name] = e["valueFrom"]?["configMapKeyRef"] is JsonObject configMap
+                ? FromConfigMap((string)configMap["name"]!, (string)configMap["key"]!)
+                : e["valueFrom"]?["secretKeyRef"] is JsonObject secret ? $"secret:{secret["name"]}/{secret["key"]}" : (string?)e["value"];
+        }
+        return provided;
+    }
 
     private static (string? Name, string? Key) SecretRef(JsonObject env) =>
         ((string?)env["valueFrom"]?["secretKeyRef"]?["name"], (string?)env["valueFrom"]?["secretKeyRef"]?["key"]);

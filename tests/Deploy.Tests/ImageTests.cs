@@ -12,10 +12,9 @@ public class ImageTests
     public async Task Every_deployment_runs_the_image_its_project_publishes_on_a_chiseled_base_as_a_non_root_user()
     {
         var ct = TestContext.Current.CancellationToken;
-        var projects = AppHost.ServiceProjects.ToDictionary(kv => kv.Key, kv => Path.Combine("src", kv.Value, kv.Value + ".csproj"));
-        projects["gateway"] = Path.Combine("src", "Gateway", "Gateway.csproj");
-        projects["portal"] = Path.Combine("src", "Portal", "Portal.csproj");
-        var deployments = Manifests.Render("district").OfKind("Deployment").ToList();
+        var projects = AppHost.DeployedProjects.ToDictionary(p => p, p => Path.Combine("src", AppHost.ProjectPaths[p], AppHost.ProjectPaths[p] + ".csproj"));
+        // The district runs every regional image, the national overlay the intake's.
+        var deployments = Manifests.Render("district").OfKind("Deployment").Concat(Manifests.Render("national").OfKind("Deployment")).ToList();
         Assert.Equal(projects.Keys.Order(), deployments.Select(d => d.Name()).Order());
 
         var evaluated = await Task.WhenAll(projects.Select(async kv => (Name: kv.Key, Properties: await EvaluateAsync(kv.Value, ct))));

@@ -52,17 +52,19 @@ public class OperationsTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void Only_the_gateway_is_reachable_from_outside(string overlay)
+    public void Only_the_edge_is_reachable_from_outside(string overlay)
     {
         var objects = Manifests.Render(overlay);
+        // A deployment's edge is its gateway; the national deployment's is the intake itself.
+        var edge = overlay == "national" ? "national-intake" : "gateway";
 
         var backends = objects.OfKind("Ingress")
             .SelectMany(i => i["spec"]!["rules"]!.AsArray().SelectMany(r => r!["http"]!["paths"]!.AsArray()))
             .Select(p => (string)p!["backend"]!["service"]!["name"]!).Distinct();
-        Assert.Equal(["gateway"], backends);
+        Assert.Equal([edge], backends);
         Assert.All(objects.OfKind("Service"), s => Assert.Null(s["spec"]!["type"]));
-        // Apart from the gateway, no PB pod admits traffic from another namespace or an address block.
-        foreach (var policy in objects.OfKind("NetworkPolicy").Where(p => p.Name() is not ("gateway" or "postgres" or "messaging" or "default-deny-ingress")))
+        // Apart from the edge, no PB pod admits traffic from another namespace or an address block.
+        foreach (var policy in objects.OfKind("NetworkPolicy").Where(p => p.Name() != edge && p.Name() is not ("postgres" or "messaging" or "default-deny-ingress")))
         {
             var peers = (policy["spec"]!["ingress"]?.AsArray() ?? []).SelectMany(r => r!["from"]?.AsArray() ?? []).ToList();
             Assert.All(peers, p => Assert.True(p!["namespaceSelector"] is null && p["ipBlock"] is null, $"{policy.Name()} admits {p!.ToJsonString()}"));
@@ -117,6 +119,23 @@ public class OperationsTests
         Assert.All(district.OfKind("Deployment"), d => Assert.Equal(1L, (long?)d["spec"]!["replicas"]));
         Assert.Empty(district.OfKind("HorizontalPodAutoscaler"));
         Assert.Empty(district.OfKind("ScaledObject"));
+    }
+
+    [Fact]
+    public void The_national_intake_is_highly_available_scales_on_CPU_and_reaches_only_its_database_and_DNS()
+    {
+        var national = Manifests.Render("national");
+
+        Assert.Equal(3L, (long?)national.Named("Cluster", "postgres")["spec"]!["instances"]);
+        Assert.All(national.OfKind("Deployment"), d => Assert.True((long?)d["spec"]!["replicas"] >= 2, d.Name()));
+        Assert.Equal(["national-intake"], national.OfKind("HorizontalPodAutoscaler").Select(h => (string)h["spec"]!["scaleTargetRef"]!["name"]!));
+        Assert.Empty(national.OfKind("ScaledObject"));
+        var egress = national.Named("NetworkPolicy", "national-intake")["spec"]!["egress"]!.AsArray()
+            .Select(r => (Peer: r!["to"]![0]!.ToJsonString(), Ports: string.Join(",", r["ports"]!.AsArray().Select(p => $"{p!["port"]}/{p["protocol"]}"))))
+            .ToList();
+        Assert.Equal(2, egress.Count);
+        Assert.Contains(egress, e => e.Peer.Contains("\"cnpg.io/cluster\":\"postgres\"", StringComparison.Ordinal) && e.Ports == "5432/TCP");
+        Assert.Contains(egress, e => e.Peer.Contains("kube-dns", StringComparison.Ordinal) && e.Ports == "53/UDP,53/TCP");
     }
 
     private static bool Matches(JsonObject selector, JsonObject labels) =>

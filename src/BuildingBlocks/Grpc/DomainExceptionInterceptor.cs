@@ -4,7 +4,10 @@ using PBServices.BuildingBlocks.Errors;
 
 namespace PBServices.BuildingBlocks.Grpc;
 
-/// <summary>Maps refused requests to gRPC status codes, the way the problem-details handler does for HTTP.</summary>
+/// <summary>
+/// Maps refused requests to gRPC status codes, the way the problem-details handler does for HTTP, for unary and
+/// streaming methods alike: a stream refused after some messages ends with the status in its trailers.
+/// </summary>
 public sealed class DomainExceptionInterceptor : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -13,21 +16,54 @@ public sealed class DomainExceptionInterceptor : Interceptor
         {
             return await continuation(request, context);
         }
-        catch (ConflictException e)
+        catch (Exception e) when (Refusal(e) is { } status)
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{e.Field}: {e.Message}"));
-        }
-        catch (DomainException e)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{e.Field}: {e.Message}"));
-        }
-        catch (NotFoundException e)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, e.Message));
-        }
-        catch (ForbiddenException e)
-        {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, e.Message));
+            throw new RpcException(status);
         }
     }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception e) when (Refusal(e) is { } status)
+        {
+            throw new RpcException(status);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception e) when (Refusal(e) is { } status)
+        {
+            throw new RpcException(status);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception e) when (Refusal(e) is { } status)
+        {
+            throw new RpcException(status);
+        }
+    }
+
+    private static Status? Refusal(Exception e) => e switch
+    {
+        ConflictException c => new Status(StatusCode.FailedPrecondition, $"{c.Field}: {c.Message}"),
+        DomainException d => new Status(StatusCode.InvalidArgument, $"{d.Field}: {d.Message}"),
+        NotFoundException n => new Status(StatusCode.NotFound, n.Message),
+        ForbiddenException f => new Status(StatusCode.PermissionDenied, f.Message),
+        _ => null,
+    };
 }
