@@ -397,7 +397,8 @@ public sealed class NationalIntakeTests(SystemFixture system, PortalBrowser brow
         Assert.Equal(HttpStatusCode.Created, approve.StatusCode);
         Assert.Equal(HttpStatusCode.Created, reject.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, tooMuch.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, tooMuch.StatusCode);
+        Assert.True((await tooMuch.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").TryGetProperty("approvedAmount", out _));
         var streamed = (await StreamDecisionsAsync(desk, cursor)).Where(d => d.SubmissionId == document.SubmissionId.ToString()).ToList();
         Assert.Equal([approvedId.ToString(), rejectedId.ToString()], streamed.Select(d => d.ProposalId));
         Assert.True(streamed[0].Sequence > cursor && streamed[1].Sequence > streamed[0].Sequence);

@@ -59,6 +59,7 @@ public static class AggregateApi
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
+            <link rel="icon" href="data:,">
             <title>Agregado nacional {a.FiscalYear} · MEF</title>
             <style>
             body{"{"}font-family:system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;line-height:1.5;color:#1a1a1a{"}"}
@@ -85,7 +86,7 @@ public static class AggregateApi
         {
             AppendChart(h, a.FiscalYear, regions);
             h.Append("""
-                <div class="tabla">
+                <div class="tabla" tabindex="0" role="region" aria-label="Tabla de montos aprobados">
                 <table>
                 <caption>Montos aprobados por región, nivel de gobierno y objetivo del plan</caption>
                 <thead><tr><th scope="col">Región</th><th scope="col">Nivel</th><th scope="col">Objetivo del plan</th><th scope="col" class="n">Proyectos</th><th scope="col" class="n">Monto aprobado</th></tr></thead>

@@ -167,12 +167,13 @@ public static class IntakeApi
             throw new DomainException("approvedAmount", $"At most the project's cost, S/ {project.Cost:0.00}");
         }
         var decisionId = Guid.CreateVersion7();
-        var sequence = await uow.InsertDecisionAsync(decisionId, submissionId, proposalId, request.Decision, amount, reason, actor.Subject, ct)
+        var (sequence, decidedAt) = await uow.InsertDecisionAsync(decisionId, submissionId, proposalId, request.Decision, amount, reason, actor.Subject, ct)
             ?? throw new ConflictException("proposalId", $"The project {proposalId} already has a decision");
         uow.Audit(actor, "ProjectDecided", project.ProcessId, proposalId.ToString(),
             new { decisionId, submissionId, proposalId, decision = request.Decision, approvedAmount = amount, sequence }, reason);
         await uow.CommitAsync(ct);
         return TypedResults.Created($"/api/intake/submissions/{submissionId}",
-            new RecordedDecision(decisionId, sequence, submissionId, proposalId, request.Decision, amount, reason, uow.Now));
+            new RecordedDecision(decisionId, sequence, submissionId, proposalId, request.Decision, amount, reason,
+                new DateTimeOffset(DateTime.SpecifyKind(decidedAt, DateTimeKind.Utc), TimeSpan.Zero)));
     }
 }

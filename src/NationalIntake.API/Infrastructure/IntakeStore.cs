@@ -118,27 +118,29 @@ internal static class IntakeStore
 
     /// <summary>
     /// Records an accepted package and its projects, unless the submission id is already recorded: a resend, or
-    /// a concurrent delivery of the same package, waits for the first and finds its row. Returns whether this call recorded it.
+    /// a concurrent delivery of the same package, waits for the first and finds its row. Returns the time as stored when this call
+    /// recorded it, null when it was recorded before.
     /// </summary>
-    public static async Task<bool> TryInsertSubmissionAsync(this UnitOfWork uow, SubmissionDocument d, SubmissionEnvelope envelope, string contentHash,
-        string clientId, string receipt, CancellationToken ct)
+    public static async Task<DateTimeOffset?> TryInsertSubmissionAsync(this UnitOfWork uow, SubmissionDocument d, SubmissionEnvelope envelope, string contentHash,
+        string clientId, string receipt, DateTimeOffset receivedAt, CancellationToken ct)
     {
-        var inserted = await uow.Connection.ExecuteAsync(uow.Command(
+        var inserted = await uow.Connection.QuerySingleOrDefaultAsync<DateTime?>(uow.Command(
             """
             INSERT INTO submissions (submission_id, jurisdiction, process_id, level, fiscal_year, canonical_content, content_hash, signature, key_id,
                                      client_id, receipt, total_cost, acta_reference, received_at)
             VALUES (@SubmissionId, @Jurisdiction, @ProcessId, @level, @FiscalYear, @content, @contentHash, @signature, @keyId,
                     @clientId, @receipt, @TotalCost, @actaReference, @now)
             ON CONFLICT (submission_id) DO NOTHING
+            RETURNING received_at
             """,
             new
             {
                 d.SubmissionId, d.Jurisdiction, d.ProcessId, level = d.Level.ToString(), d.FiscalYear, content = envelope.CanonicalContent, contentHash,
-                signature = envelope.Signature, keyId = envelope.KeyId, clientId, receipt, d.TotalCost, actaReference = d.Acta.Reference, now = uow.Now,
+                signature = envelope.Signature, keyId = envelope.KeyId, clientId, receipt, d.TotalCost, actaReference = d.Acta.Reference, now = receivedAt,
             }, ct));
-        if (inserted == 0)
+        if (inserted is not { } receivedAtStored)
         {
-            return false;
+            return null;
         }
         // One statement for all the projects: the benchmark's 30 per package would be 30 round trips otherwise.
         await uow.Connection.ExecuteAsync(uow.Command(
@@ -157,7 +159,7 @@ internal static class IntakeStore
                 ownShares = d.Projects.Select(p => p.OwnShare).ToArray(),
                 objectives = d.Projects.Select(p => p.PlanObjective).ToArray(),
             }, ct));
-        return true;
+        return Utc(receivedAtStored);
     }
 
     public static async Task<StoredReceipt> ReadReceiptAsync(this UnitOfWork uow, Guid submissionId, CancellationToken ct)
@@ -239,15 +241,15 @@ internal static class IntakeStore
             WHERE p.submission_id = @submissionId AND p.proposal_id = @proposalId
             """, new { submissionId, proposalId }, ct));
 
-    /// <summary>Records the decision unless the project has one; returns its sequence, or null when it was already decided.</summary>
-    public static Task<long?> InsertDecisionAsync(this UnitOfWork uow, Guid decisionId, Guid submissionId, Guid proposalId, string decision, decimal approvedAmount,
+    /// <summary>Records the decision unless the project has one; returns its sequence and time, or null when it was already decided.</summary>
+    public static Task<(long Sequence, DateTime DecidedAt)?> InsertDecisionAsync(this UnitOfWork uow, Guid decisionId, Guid submissionId, Guid proposalId, string decision, decimal approvedAmount,
         string? reason, string decidedBy, CancellationToken ct) =>
-        uow.Connection.QuerySingleOrDefaultAsync<long?>(uow.Command(
+        uow.Connection.QuerySingleOrDefaultAsync<(long, DateTime)?>(uow.Command(
             """
             INSERT INTO decisions (decision_id, submission_id, proposal_id, decision, approved_amount, reason, decided_by, decided_at)
             VALUES (@decisionId, @submissionId, @proposalId, @decision, @approvedAmount, @reason, @decidedBy, @now)
             ON CONFLICT (submission_id, proposal_id) DO NOTHING
-            RETURNING sequence
+            RETURNING sequence, decided_at
             """, new { decisionId, submissionId, proposalId, decision, approvedAmount, reason, decidedBy, now = uow.Now }, ct));
 
     public static async IAsyncEnumerable<DecisionView> StreamDecisionsAsync(this UnitOfWork uow, string scope, long afterSequence,

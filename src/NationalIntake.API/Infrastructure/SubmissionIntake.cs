@@ -42,14 +42,16 @@ public sealed class SubmissionIntake(UnitOfWorkFactory db, KeyRegistry keys, ILo
             return new SubmitOutcome(null, StatusOf(verdict.Kind!.Value), verdict.Message);
         }
         var document = verdict.Document!;
-        var receipt = NewReceipt(uow.Now);
-        if (await uow.TryInsertSubmissionAsync(document, envelope with { KeyId = key!.KeyId }, verdict.ComputedHash, sender.Subject, receipt, ct))
+        var now = uow.Now;
+        var receipt = NewReceipt(now);
+        if (await uow.TryInsertSubmissionAsync(document, envelope with { KeyId = key!.KeyId }, verdict.ComputedHash, sender.Subject, receipt, now, ct) is { } receivedAt)
         {
             uow.Audit(sender, "SubmissionReceived", document.ProcessId, document.SubmissionId.ToString(),
                 new { submissionId = document.SubmissionId, document.Jurisdiction, contentHash = verdict.ComputedHash, keyId = key.KeyId, receipt,
                     projects = document.Projects.Count, totalCost = document.TotalCost });
             await uow.CommitAsync(ct);
-            return SubmitOutcome.Accepted(new StoredReceipt(receipt, verdict.ComputedHash, uow.Now));
+            // The time as stored, so the first answer and a resend's carry the same.
+            return SubmitOutcome.Accepted(new StoredReceipt(receipt, verdict.ComputedHash, receivedAt));
         }
         // Already recorded (a resend, or a concurrent delivery that committed first): the same package gets the same receipt.
         var stored = await uow.ReadReceiptAsync(document.SubmissionId, ct);
