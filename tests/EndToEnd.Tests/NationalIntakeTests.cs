@@ -167,6 +167,14 @@ public sealed class NationalIntakeTests(SystemFixture system, PortalBrowser brow
         Assert.Equal(document.Acta.Reference, detail.ActaReference);
         Assert.Equal(["300000.00", "150000.50"], detail.Projects.Select(p => p.Cost));
         Assert.All(detail.Projects, p => Assert.Equal("", p.Decision));
+
+        // The same query for a plain HTTP client, through JSON transcoding, with the intake's token.
+        using var http = system.App.CreateHttpClient("national-intake", "http");
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", desk.DeploymentToken);
+        var transcoded = await http.GetFromJsonAsync<JsonElement>($"/v1/intake/submissions/{document.SubmissionId}", Ct);
+        Assert.Equal(reply.Receipt, transcoded.GetProperty("submission").GetProperty("receipt").GetString());
+        var listed = await http.GetStringAsync($"/v1/intake/submissions?fiscal_year=2037&jurisdiction={District}", Ct);
+        Assert.Contains(document.SubmissionId.ToString(), listed);
     }
 
     [Fact]
