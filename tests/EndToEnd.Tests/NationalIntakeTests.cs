@@ -476,6 +476,27 @@ public sealed class NationalIntakeTests(SystemFixture system, PortalBrowser brow
     }
 
     [Fact]
+    public async Task The_intake_publishes_its_OpenAPI_document_and_gRPC_reflection_to_integrators()
+    {
+        var desk = await DeskAsync();
+        using var anonymous = system.App.CreateHttpClient("national-intake", "http");
+
+        var body = await anonymous.GetStringAsync("/openapi/v1.json", Ct);
+        var reflection = new global::Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(desk.Channel);
+        using var call = reflection.ServerReflectionInfo(cancellationToken: Ct);
+        await call.RequestStream.WriteAsync(new global::Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" }, Ct);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(Ct));
+
+        foreach (var path in new[] { "/api/intake/keys", "/api/intake/clients", "/api/intake/submissions/{submissionId}/decisions", "/api/intake/aggregate", "/connect/token" })
+        {
+            Assert.Contains($"\"{path}\"", body);
+        }
+        Assert.Superset(new HashSet<string> { "pb.intake.v1.IntakeAuth", "pb.intake.v1.MinistryIntake", "pb.intake.v1.IntakeQuery" },
+            call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToHashSet());
+    }
+
+    [Fact]
     public async Task The_aggregate_refuses_a_fiscal_year_out_of_range_naming_it()
     {
         await DeskAsync();
