@@ -23,7 +23,7 @@ public static class GatewayRoutes
         new("deliberation", ["/api/deliberation"], ["pb.deliberation.v1.ProposalQuery"]),
         new("technical-assessment", ["/api/assessment"], ["pb.assessment.v1.AssessmentQuery"]),
         new("coordination", ["/api/coordination"], ["pb.coordination.v1.CoordinationQuery"]),
-        new("ministry-submission", ["/api/submissions", "/api/ministry"], ["pb.ministry.v1.SubmissionQuery"]),
+        new("ministry-submission", ["/api/submissions", "/v1/submissions"], ["pb.ministry.v1.SubmissionQuery"]),
     ];
 
     public static IReadOnlyList<string> ServiceNames => Services.Select(s => s.Name).ToList();

@@ -17,6 +17,8 @@ namespace PBServices.EndToEnd.Tests;
 public sealed class SystemFixture : IAsyncLifetime
 {
     public const string IntegratorSecret = "e2e-integrator-secret";
+    /// <summary>The national intake's bootstrapped officer client, mef-officer.</summary>
+    public const string MinistryOfficerSecret = "e2e-ministry-secret";
     /// <summary>Low enough for a test to exceed in seconds, high enough for the whole suite's anonymous reads, which share one address (300 was not, once the deliberation suites polled through it).</summary>
     public const int PermitsPerMinute = 1000;
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"pb-e2e-{Guid.NewGuid():N}");
@@ -34,6 +36,7 @@ public sealed class SystemFixture : IAsyncLifetime
         [
             $"--LocalData:Root={_dataRoot}",
             $"--Parameters:integrator-secret={IntegratorSecret}",
+            $"--Parameters:ministry-officer-secret={MinistryOfficerSecret}",
             "--PB:Demo=false",
             $"--PB:GatewayPermitsPerMinute={PermitsPerMinute}",
         ], TestContext.Current.CancellationToken);
