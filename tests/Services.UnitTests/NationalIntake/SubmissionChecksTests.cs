@@ -1,9 +1,11 @@
+extern alias intake;
+
 using System.Security.Cryptography;
 using System.Text;
 using PBServices.Contracts;
 using PBServices.Contracts.IntegrationEvents;
 using PBServices.Contracts.Submissions;
-using PBServices.NationalIntake.Domain;
+using intake::PBServices.NationalIntake.Domain;
 
 namespace PBServices.UnitTests.NationalIntake;
 
