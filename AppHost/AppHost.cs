@@ -97,7 +97,10 @@ gateway.WithReference(portal);
 // A small demo process, loaded through the public API once the gateway is up (PB:Demo=true).
 if (string.Equals(builder.Configuration["PB:Demo"], "true", StringComparison.OrdinalIgnoreCase))
 {
-    builder.AddProject<Projects.DemoData>("demo-data").WithReference(gateway).WaitFor(gateway);
+    // The demo plays the Ministry's officer too, at the intake, with the officer's client credentials.
+    builder.AddProject<Projects.DemoData>("demo-data").WithReference(gateway).WaitFor(gateway)
+        .WithReference(nationalIntake).WaitFor(nationalIntake)
+        .WithEnvironment("Demo__MinistryOfficerSecret", ministryOfficerSecret);
 }
 
 builder.Build().Run();

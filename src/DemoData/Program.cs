@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-// The gateway's address comes from the AppHost (service discovery environment), or the first argument.
+// The gateway's and the national intake's addresses come from the AppHost (service discovery environment), or the arguments.
 var gateway = args.FirstOrDefault() ?? Environment.GetEnvironmentVariable("services__gateway__http__0")
     ?? throw new InvalidOperationException("No gateway address: pass it as the first argument");
 using var http = new HttpClient { BaseAddress = new Uri(gateway), Timeout = TimeSpan.FromSeconds(30) };
@@ -409,5 +409,65 @@ await Expect(await signers[1].PostAsJsonAsync($"{coordinationPath}/acta/approval
 var formalized = await Expect(await signers[0].PostAsJsonAsync($"{coordinationPath}/acta/approvals", new { body = "Council" }), HttpStatusCode.OK);
 Console.WriteLine($"{actaNumber} drawn up (SHA-256 {contentHash}), signed by {formalized.GetProperty("signatures").GetArrayLength()} " +
     $"(3 authorities, {agentIds.Count} agents), approved by the coordination council and the council: the list is formalized");
-Console.WriteLine($"Demo loaded, in Formalization with the list formalized; the acta at {coordinationPath}/acta/document. Next: advance to Submission, which sends it to the Ministry; see README.");
+
+// Submission: the signed package goes to the Ministry's national intake, another deployment with its own credentials.
+await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/stage", new { toStage = "Submission" }), HttpStatusCode.OK);
+// ListFormalized reaches ministry-submission through the broker: the package exists once it has been stored.
+var submission = await Retry(() => http.GetAsync($"/api/submissions/processes/{processId}"), HttpStatusCode.OK);
+for (var attempt = 0; attempt < 120; attempt++)
+{
+    submission = await Expect(await http.GetAsync($"/api/submissions/processes/{processId}"), HttpStatusCode.OK);
+    if (submission.GetProperty("status").GetString() != "Pending")
+    {
+        break;
+    }
+    await Task.Delay(TimeSpan.FromSeconds(1));
+}
+if (submission.GetProperty("status").GetString() != "Delivered")
+{
+    throw new InvalidOperationException($"The submission was not delivered: {submission}");
+}
+var submissionId = submission.GetProperty("submissionId").GetString();
+Console.WriteLine($"Submitted to the Ministry: SHA-256 {submission.GetProperty("contentHash").GetString()}, receipt {submission.GetProperty("intakeReceipt").GetString()}");
+
+// At the Ministry, an officer of the national intake (its own token, from its own client credentials) decides per project.
+var intakeAddress = args.ElementAtOrDefault(1) ?? Environment.GetEnvironmentVariable("services__national-intake__http__0")
+    ?? throw new InvalidOperationException("No national intake address: pass it as the second argument");
+using var intake = new HttpClient { BaseAddress = new Uri(intakeAddress), Timeout = http.Timeout };
+var officerToken = await Expect(await intake.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+{
+    ["grant_type"] = "client_credentials", ["client_id"] = "mef-officer",
+    ["client_secret"] = Environment.GetEnvironmentVariable("Demo__MinistryOfficerSecret") ?? "demo-ministry-secret",
+})), HttpStatusCode.OK);
+intake.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", officerToken.GetProperty("access_token").GetString());
+var received = await Expect(await intake.GetAsync($"/api/intake/submissions/{submissionId}"), HttpStatusCode.OK);
+var receivedProjects = received.GetProperty("projects").EnumerateArray().ToList();
+for (var i = 0; i < receivedProjects.Count; i++)
+{
+    var p = receivedProjects[i];
+    // The last project lacks the approved technical file the budget needs this year; the others enter the budget at what Ilo pays.
+    object decision = i < receivedProjects.Count - 1
+        ? new { proposalId = p.GetProperty("proposalId").GetString(), decision = "Approved", approvedAmount = p.GetProperty("ownShare").GetDecimal() }
+        : new { proposalId = p.GetProperty("proposalId").GetString(), decision = "Rejected", reason = "Sin expediente técnico aprobado en Invierte.pe a la fecha de corte" };
+    await Expect(await intake.PostAsJsonAsync($"/api/intake/submissions/{submissionId}/decisions", decision), HttpStatusCode.Created);
+}
+for (var attempt = 0; attempt < 120; attempt++)
+{
+    submission = await Expect(await http.GetAsync($"/api/submissions/processes/{processId}"), HttpStatusCode.OK);
+    if (submission.GetProperty("projects").EnumerateArray().All(p => p.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.Object))
+    {
+        break;
+    }
+    await Task.Delay(TimeSpan.FromSeconds(1));
+}
+foreach (var p in submission.GetProperty("projects").EnumerateArray())
+{
+    var d = p.GetProperty("decision");
+    Console.WriteLine(d.ValueKind != JsonValueKind.Object ? $"  {p.GetProperty("title").GetString()}: no decision received yet"
+        : d.GetProperty("decision").GetString() == "Approved" ? $"  {p.GetProperty("title").GetString()}: approved, S/ {d.GetProperty("approvedAmount").GetDecimal():N2}"
+        : $"  {p.GetProperty("title").GetString()}: rejected — {d.GetProperty("reason").GetString()}");
+}
+var aggregate = await Expect(await intake.GetAsync($"/api/intake/aggregate?fiscalYear={fiscalYear}"), HttpStatusCode.OK);
+Console.WriteLine($"Demo loaded, in Submission with the Ministry's decisions received; the national aggregate for {fiscalYear}: " +
+    $"S/ {aggregate.GetProperty("totalApproved").GetDecimal():N2} approved ({new Uri(intake.BaseAddress!, $"/agregado?anio={fiscalYear}")}).");
 return 0;

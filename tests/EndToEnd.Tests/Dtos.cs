@@ -8,8 +8,17 @@ public sealed record AssessmentDto(Guid AssessmentId, Guid ProposalId, Guid Proc
 public sealed record ListItemDto(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank);
 public sealed record PrioritizedListDto(Guid ListId, Guid ProcessId, string Rule, decimal BudgetCeiling, decimal TotalCost, List<ListItemDto> Projects);
 public sealed record CoordinatedListDto(Guid ListId, Guid ProcessId, string Jurisdiction, string Status, decimal BudgetCeiling, decimal TotalCost, string? ActaReference, List<ListItemDto> Projects);
-public sealed record SubmissionDto(Guid SubmissionId, Guid ProcessId, string Jurisdiction, string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, int Attempts, string? LastError, List<ListItemDto> Projects);
-public sealed record ReceivedSubmissionDto(Guid SubmissionId, string Jurisdiction, Guid ProcessId, string CanonicalContent, string ContentHash, string Receipt);
+public sealed record SubmissionDto(Guid SubmissionId, Guid ProcessId, string Jurisdiction, string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, int Attempts, string? LastError, string? RejectionReason, List<SubmittedProjectDto> Projects);
+
+public sealed record SubmittedProjectDto(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank, ProjectDecisionDto? Decision);
+
+public sealed record ProjectDecisionDto(string Decision, decimal ApprovedAmount, string Reason, DateTimeOffset DecidedAt);
+/// <summary>A submission as the national intake recorded it (GET /api/intake/submissions/{id}, officers).</summary>
+public sealed record ReceivedSubmissionDto(ReceivedSummaryDto Submission, string ActaReference, List<ReceivedProjectDto> Projects);
+
+public sealed record ReceivedSummaryDto(Guid SubmissionId, Guid ProcessId, string Jurisdiction, string Level, int FiscalYear, string ContentHash, string Receipt, decimal TotalCost, int Projects, int Decided);
+
+public sealed record ReceivedProjectDto(Guid ProposalId, int Rank, string Title, decimal Cost, decimal OwnShare, string PlanObjective, string? Decision, decimal? ApprovedAmount, string? Reason);
 public sealed record ProblemDto(string? Title, int Status, string? Detail, Dictionary<string, string[]>? Errors);
 public sealed record OrganisationDto(Guid Id, string Name, string Type, string Territory, int ActiveMembers);
 public sealed record ApplicationAgentDto(Guid Id, string Role, string FullName, string? Gender, int? BirthYear, string Status, bool IdentityConfirmed, string? Dni);

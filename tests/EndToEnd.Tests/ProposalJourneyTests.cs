@@ -98,19 +98,13 @@ public sealed class ProposalJourneyTests(SystemFixture system)
         Assert.StartsWith("MEF-", submission.IntakeReceipt);
         Assert.Equal(800_000m, submission.TotalCost);
 
-        // What the Ministry received is exactly the formalized list, and its hash checks out.
-        var ministry = system.As(await system.TokenAsync("ministry", "PE", "mef-dgpp"));
-        var received = (await ministry.GetFromJsonAsync<ReceivedSubmissionDto>($"/api/ministry/intake/{submission.SubmissionId}", ct))!;
-        Assert.Equal(submission.IntakeReceipt, received.Receipt);
-        Assert.Equal(Jurisdiction, received.Jurisdiction);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(received.CanonicalContent))), received.ContentHash);
-        using var content = JsonDocument.Parse(received.CanonicalContent);
-        Assert.Equal("ACTA-PP-2027-014", content.RootElement.GetProperty("actaReference").GetString());
-        Assert.Equal(process.Id, content.RootElement.GetProperty("processId").GetGuid());
-        var sent = content.RootElement.GetProperty("projects").EnumerateArray()
-            .Select(p => (Id: p.GetProperty("proposalId").GetGuid(), Cost: p.GetProperty("cost").GetString()!, Rank: p.GetProperty("rank").GetInt32())).ToList();
-        Assert.Equal("Province", content.RootElement.GetProperty("level").GetString());
-        Assert.Equal(list.Projects.Select(p => (p.ProposalId, p.Cost.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), p.Rank)), sent);
+        // What the Ministry's intake (its own deployment) recorded is exactly the formalized list, under the same hash and receipt.
+        using var ministry = await system.MinistryOfficerAsync();
+        var received = (await ministry.GetFromJsonAsync<ReceivedSubmissionDto>($"/api/intake/submissions/{submission.SubmissionId}", ct))!;
+        Assert.Equal((submission.IntakeReceipt, Jurisdiction, submission.ContentHash, process.Id, "Province"),
+            (received.Submission.Receipt, received.Submission.Jurisdiction, received.Submission.ContentHash, received.Submission.ProcessId, received.Submission.Level));
+        Assert.Equal("ACTA-PP-2027-014", received.ActaReference);
+        Assert.Equal(list.Projects.Select(p => (p.ProposalId, p.Cost, p.Rank)), received.Projects.Select(p => (p.ProposalId, p.Cost, p.Rank)));
 
         // An integrator, with client credentials, reads the same status over gRPC through the gateway.
         var token = await system.Gateway.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -126,5 +120,37 @@ public sealed class ProposalJourneyTests(SystemFixture system)
         Assert.Equal(submission.ContentHash, reply.ContentHash);
         Assert.Equal("800000.00", reply.TotalCost);
         Assert.Equal(2, reply.Projects.Count);
+
+        // The Ministry decides per project; the decisions stream back to this deployment and show beside the submission.
+        var (pistas, posta) = (list.Projects[0], list.Projects[1]);
+        Assert.Equal(HttpStatusCode.Created, (await ministry.PostAsJsonAsync($"/api/intake/submissions/{submission.SubmissionId}/decisions",
+            new { proposalId = pistas.ProposalId, decision = "Approved", approvedAmount = pistas.Cost }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await ministry.PostAsJsonAsync($"/api/intake/submissions/{submission.SubmissionId}/decisions",
+            new { proposalId = posta.ProposalId, decision = "Rejected", reason = "Sin estudio de preinversión viable en el Banco de Inversiones" }, ct)).StatusCode);
+        var decided = await Eventually.Get(async () =>
+        {
+            var s = await system.Gateway.GetFromJsonAsync<SubmissionDto>($"/api/submissions/processes/{process.Id}", ct);
+            return s!.Projects.All(p => p.Decision is not null) ? s : null;
+        }, "the Ministry's decisions to reach the deployment");
+        Assert.Equal(("Approved", pistas.Cost), (decided.Projects[0].Decision!.Decision, decided.Projects[0].Decision!.ApprovedAmount));
+        Assert.Equal(("Rejected", 0m, "Sin estudio de preinversión viable en el Banco de Inversiones"),
+            (decided.Projects[1].Decision!.Decision, decided.Projects[1].Decision!.ApprovedAmount, decided.Projects[1].Decision!.Reason));
+
+        // Integrators read the same decisions over gRPC (streamed) and over plain HTTP (JSON transcoding), through the gateway.
+        using var stream = query.ListDecisions(new ListDecisionsRequest { ProcessId = process.Id.ToString() },
+            new Metadata { { "authorization", $"Bearer {integratorToken}" } }, cancellationToken: ct);
+        var streamed = new List<ProjectDecisionReply>();
+        await foreach (var d in stream.ResponseStream.ReadAllAsync(ct))
+        {
+            streamed.Add(d);
+        }
+        Assert.Equal([(pistas.ProposalId.ToString(), "Approved"), (posta.ProposalId.ToString(), "Rejected")],
+            streamed.OrderBy(d => d.ProposalId == pistas.ProposalId.ToString() ? 0 : 1).Select(d => (d.ProposalId, d.Decision)));
+        var integrator = system.As(integratorToken);
+        var transcoded = await integrator.GetAsync($"/v1/submissions/{process.Id}", ct);
+        Assert.Equal(HttpStatusCode.OK, transcoded.StatusCode);
+        var json = await transcoded.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(submission.ContentHash, json.GetProperty("contentHash").GetString());
+        Assert.Equal(["Approved", "Rejected"], json.GetProperty("projects").EnumerateArray().Select(p => p.GetProperty("decision").GetString()));
     }
 }

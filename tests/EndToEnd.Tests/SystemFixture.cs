@@ -100,6 +100,19 @@ public sealed class SystemFixture : IAsyncLifetime
         return (await response.Content.ReadFromJsonAsync<TokenResponse>())!.access_token;
     }
 
+    /// <summary>A ministry officer at the national intake (another deployment, not behind the gateway), with the intake's own token.</summary>
+    public async Task<HttpClient> MinistryOfficerAsync()
+    {
+        var officer = App.CreateHttpClient("national-intake", "http");
+        var response = await officer.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "mef-officer", ["client_secret"] = MinistryOfficerSecret,
+        }));
+        response.EnsureSuccessStatusCode();
+        officer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await response.Content.ReadFromJsonAsync<TokenResponse>())!.access_token);
+        return officer;
+    }
+
     public HttpClient As(string token)
     {
         var client = App.CreateHttpClient("gateway", "http");

@@ -8,7 +8,10 @@ namespace PBServices.Contracts.Submissions;
 /// <summary>A project's technical assessment as the submission states it: the recommendation and the cost the team found right.</summary>
 public sealed record ProjectAssessment(AssessmentRecommendation Recommendation, decimal? AdjustedCost, int Version);
 
-/// <summary>One party's share of a co-financed project: a government (by ubigeo), the community, an organisation or a company.</summary>
+/// <summary>
+/// One party's share of a co-financed project: a government (by ubigeo), the community, an organisation or a company.
+/// A co-financed project lists every party, the submitting government too, and the shares add up to its cost.
+/// </summary>
 public sealed record CofinancingEntry(string PartyKind, string Party, string Contribution, decimal Amount);
 
 /// <summary>One project of the formalized list with what the Ministry checks: plan objective, assessment, who pays what.</summary>

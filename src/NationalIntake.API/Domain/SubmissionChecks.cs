@@ -163,9 +163,14 @@ public static class SubmissionChecks
             {
                 yield return Rule($"{at}.ownShare", $"S/ {Amount(p.OwnShare)} exceeds the project's cost of S/ {Amount(p.Cost)}");
             }
-            if (p.Cofinancing.Count > 0 && p.Cofinancing.Sum(c => c.Amount) + p.OwnShare != p.Cost)
+            // The co-financing lists every party, the submitting government too (by its ubigeo): all of it is the cost.
+            if (p.Cofinancing.Count > 0 && p.Cofinancing.Sum(c => c.Amount) != p.Cost)
             {
-                yield return Rule($"{at}.cofinancing", $"the shares (S/ {Amount(p.Cofinancing.Sum(c => c.Amount))}) and the own share (S/ {Amount(p.OwnShare)}) do not add up to the cost of S/ {Amount(p.Cost)}");
+                yield return Rule($"{at}.cofinancing", $"the shares (S/ {Amount(p.Cofinancing.Sum(c => c.Amount))}) do not add up to the cost of S/ {Amount(p.Cost)}");
+            }
+            if (p.Cofinancing.Count > 0 && p.Cofinancing.Where(c => c.PartyKind == "Government" && c.Party == d.Jurisdiction).Sum(c => c.Amount) is var own && own != p.OwnShare)
+            {
+                yield return Rule($"{at}.ownShare", $"S/ {Amount(p.OwnShare)} is not {d.Jurisdiction}'s share in the co-financing (S/ {Amount(own)})");
             }
             switch (p.Assessment)
             {

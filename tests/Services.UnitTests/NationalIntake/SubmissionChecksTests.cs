@@ -216,7 +216,13 @@ public sealed class SubmissionChecksTests : IDisposable
 
     [Fact]
     public void A_co_financed_project_counts_only_its_own_share_against_the_ceiling() =>
-        Assert.Empty(Rules(Valid("270101", Project(1, 1_500_000m, 900_000m, cofinancing: [new CofinancingEntry("Government", "270000", "Money", 600_000m)]))));
+        Assert.Empty(Rules(Valid("270101", Project(1, 1_500_000m, 900_000m,
+            cofinancing: [new CofinancingEntry("Government", "270101", "Money", 900_000m), new CofinancingEntry("Government", "270000", "Money", 600_000m)]))));
+
+    [Fact]
+    public void An_own_share_that_is_not_the_governments_share_in_the_co_financing_is_refused() =>
+        Assert.Contains("projects[rank 1].ownShare: S/ 900000.00 is not 270101's share in the co-financing (S/ 800000.00)", Rules(Valid("270101", Project(1, 1_500_000m, 900_000m,
+            cofinancing: [new CofinancingEntry("Government", "270101", "Money", 800_000m), new CofinancingEntry("Government", "270000", "Money", 700_000m)]))));
 
     [Fact]
     public void An_own_share_above_the_cost_is_refused() =>
@@ -224,7 +230,8 @@ public sealed class SubmissionChecksTests : IDisposable
 
     [Fact]
     public void Co_financing_that_does_not_add_up_to_the_cost_is_refused() =>
-        Assert.Contains(Rules(Valid("270101", Project(1, 100_000m, 60_000m, cofinancing: [new CofinancingEntry("Community", "Comunidad", "Labour", 30_000m)]))),
+        Assert.Contains(Rules(Valid("270101", Project(1, 100_000m, 60_000m,
+                cofinancing: [new CofinancingEntry("Government", "270101", "Money", 60_000m), new CofinancingEntry("Community", "Comunidad", "Labour", 30_000m)]))),
             r => r.StartsWith("projects[rank 1].cofinancing: ", StringComparison.Ordinal));
 
     [Fact]
