@@ -13,30 +13,15 @@ Times are compute only (parse excluded) on both sides. .NET: the first (cold, JI
 and the median of 5 once warm; pabutools: one run. The speed-up compares the warm median. Prints a
 Markdown table.
 """
-import fractions
 import json
 import subprocess
 import sys
 import time
 
+from patched_pabutools import load
+
 checkout, files = sys.argv[1], sys.argv[2:]
-sys.path.insert(0, checkout)
-
-import pulp  # noqa: E402
-
-if not hasattr(pulp, "HiGHS"):
-    pulp.HiGHS = None
-
-import pabutools.fractions  # noqa: E402
-from pabutools.election import AbstractCardinalProfile, Additive_Cardinal_Sat, Cost_Sat, parse_pabulib  # noqa: E402
-from pabutools.rules import method_of_equal_shares  # noqa: E402
-
-for name, module in list(sys.modules.items()):
-    if name.startswith("pabutools"):
-        if hasattr(module, "frac"):
-            module.frac = lambda *a: fractions.Fraction(*a)
-        if hasattr(module, "str_as_frac"):
-            module.str_as_frac = lambda s: fractions.Fraction(s)
+parse_pabulib, method_of_equal_shares, sat_class_for = load(checkout)
 
 dotnet = subprocess.run(
     ["dotnet", "bench/Allocation.Bench/bin/Release/net10.0/Allocation.Bench.dll", "pabulib", *files],
@@ -48,7 +33,7 @@ print("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
 for path in files:
     name = path.split("/")[-1]
     instance, profile = parse_pabulib(path)
-    sat = Additive_Cardinal_Sat if isinstance(profile, AbstractCardinalProfile) else Cost_Sat
+    sat = sat_class_for(profile)
     for rule, increment in (("mes", None), ("mes-add1", 1)):
         start = time.perf_counter()
         outcome = method_of_equal_shares(instance, profile, sat_class=sat, voter_budget_increment=increment)

@@ -15,27 +15,10 @@ import subprocess
 import sys
 import time
 
+from patched_pabutools import load
 
 checkout, files = sys.argv[1], sys.argv[2:]
-sys.path.insert(0, checkout)
-
-import fractions  # noqa: E402
-
-import pulp  # noqa: E402
-
-if not hasattr(pulp, "HiGHS"):
-    pulp.HiGHS = None
-
-import pabutools.fractions  # noqa: E402,F401
-from pabutools.election import AbstractCardinalProfile, Additive_Cardinal_Sat, Cost_Sat, parse_pabulib  # noqa: E402
-from pabutools.rules import method_of_equal_shares  # noqa: E402
-
-for name, module in list(sys.modules.items()):
-    if name.startswith("pabutools"):
-        if hasattr(module, "frac"):
-            module.frac = lambda *a: fractions.Fraction(*a)
-        if hasattr(module, "str_as_frac"):
-            module.str_as_frac = lambda s: fractions.Fraction(s)
+parse_pabulib, method_of_equal_shares, sat_class_for = load(checkout)
 
 NATIVE = ["dist/pbtool"]
 JIT = ["dotnet", "src/PbTool/bin/Release/net10.0/pbtool.dll"]
@@ -56,7 +39,7 @@ print("| file | voters | projects | pabutools compute (s) | pbtool native, cold 
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 for path in files:
     instance, profile = parse_pabulib(path)
-    sat = Additive_Cardinal_Sat if isinstance(profile, AbstractCardinalProfile) else Cost_Sat
+    sat = sat_class_for(profile)
     start = time.perf_counter()
     outcome = method_of_equal_shares(instance, profile, sat_class=sat)
     theirs_seconds = time.perf_counter() - start
