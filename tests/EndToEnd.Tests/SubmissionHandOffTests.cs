@@ -17,11 +17,11 @@ public sealed class SubmissionHandOffTests(SystemFixture system)
     [Fact]
     public async Task With_the_national_intake_down_a_formalized_list_waits_signed_and_is_delivered_once_when_it_is_back()
     {
-        const string jurisdiction = "280101";
-        var story = await ProcessStory.OpenAsync(system, jurisdiction, "Presupuesto Participativo Apurímac 2027", 900_000m, Ct);
+        const string jurisdiction = "050101";
+        var story = await ProcessStory.OpenAsync(system, jurisdiction, "Presupuesto Participativo Huamanga 2027", 900_000m, Ct);
         await story.AccreditAndTrainAsync(ProcessStory.Neighbours("428101"));
         await story.StartConcertationAsync();
-        var canal = await story.ProposeAsync("Canal de riego Pachachaca", 500_000m);
+        var canal = await story.ProposeAsync("Canal de riego Chiara", 500_000m);
         var aulas = await story.ProposeAsync("Aulas I.E. Miguel Grau", 300_000m);
         await story.AssessAsync((canal, true, 85m, "Viable: perfil aprobado"), (aulas, true, 75m, "Viable"));
         await story.PrioritizeAsync();
@@ -30,7 +30,7 @@ public sealed class SubmissionHandOffTests(SystemFixture system)
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Formalization", Ct);
 
         await system.CrashAsync("national-intake", Ct);
-        await story.FormalizeAsync("ACTA-PP-ABANCAY-2027-002");
+        await story.FormalizeAsync("ACTA-PP-HUAMANGA-2027-002");
         await ProcessSteps.AdvanceAsync(story.Admin, story.Process.Id, "Submission", Ct);
 
         // The deployment tries, fails and keeps the package Pending, hashed, with the reason the officers see.
@@ -59,5 +59,14 @@ public sealed class SubmissionHandOffTests(SystemFixture system)
         var recorded = (await ministry.GetFromJsonAsync<List<ReceivedSummaryDto>>($"/api/intake/submissions?jurisdiction={jurisdiction}", Ct))!;
         var only = Assert.Single(recorded, r => r.ProcessId == story.Process.Id);
         Assert.Equal((delivered.IntakeReceipt, delivered.ContentHash, 2), (only.Receipt, only.ContentHash, only.Projects));
+
+        // Sending again is for a package the intake refused: a delivered one stays as it is, and only its own officers may ask.
+        var path = $"/api/submissions/processes/{story.Process.Id}/redelivery";
+        await Answers.ProblemAsync(story.Admin.PostAsJsonAsync(path, new { reason = " " }, Ct), HttpStatusCode.BadRequest, "reason", "Required");
+        var other = system.As(await system.TokenAsync("process-admin", "050102"));
+        await Answers.ProblemAsync(other.PostAsJsonAsync(path, new { reason = "Reenvío" }, Ct), HttpStatusCode.Forbidden, null, null);
+        await Answers.ProblemAsync(story.Admin.PostAsJsonAsync(path, new { reason = "Reenvío" }, Ct), HttpStatusCode.Conflict, "processId", "Delivered");
+        var after = await system.Gateway.GetFromJsonAsync<SubmissionDto>($"/api/submissions/processes/{story.Process.Id}", Ct);
+        Assert.Equal(("Delivered", delivered.IntakeReceipt, delivered.Attempts), (after!.Status, after.IntakeReceipt, after.Attempts));
     }
 }

@@ -86,6 +86,12 @@ internal static class SubmissionStore
             WHERE id = @Id
             """, new { s.Id, status = s.Status.ToString(), s.IntakeReceipt, s.Attempts, s.LastError, s.NextAttemptAt, s.Signature, s.PublicKey, s.KeyId, now = uow.Now }, ct));
 
+    /// <summary>A refused package back to Pending, due now; false when it was not Rejected (already sent again, or never refused).</summary>
+    public static async Task<bool> ReturnToPendingAsync(this UnitOfWork uow, Guid submissionId, CancellationToken ct) =>
+        await uow.Connection.ExecuteAsync(uow.Command(
+            "UPDATE submissions SET status = 'Pending', next_attempt_at = @now WHERE id = @submissionId AND status = 'Rejected'",
+            new { submissionId, now = uow.Now }, ct)) == 1;
+
     public static async Task<SubmissionView> GetByProcessAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
     {
         var row = await uow.Connection.QuerySingleOrDefaultAsync<ViewRow>(uow.Command(

@@ -33,6 +33,8 @@ public sealed class IntakeBootstrap(IConfiguration configuration, UnitOfWorkFact
     {
         var clients = configuration.GetSection("Intake:Clients").Get<ConfiguredClient[]>() ?? [];
         var enrolments = configuration.GetSection("Intake:Enrolments").Get<ConfiguredEnrolment[]>() ?? [];
+        // Startup is no user action: no trace of its own (see TraceContext).
+        using var quiet = BuildingBlocks.Telemetry.TraceContext.Untraced();
         await using var uow = await db.BeginAsync(cancellationToken);
         foreach (var (c, i) in clients.Select((c, i) => (c, i)))
         {
