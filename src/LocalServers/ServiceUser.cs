@@ -50,12 +50,62 @@ public static class ServiceUser
         }
     }
 
-    /// <summary>A port free on loopback right now; the server binds it itself.</summary>
+    private static readonly HashSet<int> Handed = [];
+
+    /// <summary>
+    /// A port free on loopback right now, which the server binds itself seconds later. It is taken below the kernel's
+    /// ephemeral range: a port from that range (what binding port 0 gives) can meanwhile go to any socket, Aspire's
+    /// endpoint proxies and every outgoing connection included, and the server then fails to bind it. Above the fixed
+    /// ports of the AppHost and its services (up to 20080), never the same one twice in a process.
+    /// </summary>
     public static int FreeLoopbackPort()
     {
+        var (low, _) = EphemeralRange();
+        const int from = 21_000;
+        for (var attempt = 0; low - from > 1_000 && attempt < 500; attempt++)
+        {
+            var port = Random.Shared.Next(from, low);
+            lock (Handed)
+            {
+                if (Handed.Contains(port) || !IsFree(port))
+                {
+                    continue;
+                }
+                Handed.Add(port);
+                return port;
+            }
+        }
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The kernel's ephemeral port range (Linux's default when it cannot be read).</summary>
+    private static (int Low, int High) EphemeralRange()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (32_768, 60_999);
+        }
     }
 
     /// <summary>Runs a command to completion; its standard output, or a <see cref="LocalServerException"/> naming what failed.</summary>
