@@ -29,4 +29,7 @@ public static class TraceContext
     /// polls alone would fill the trace view with one-span database traces every second.
     /// </summary>
     public static IDisposable Untraced() => SuppressInstrumentationScope.Begin();
+
+    /// <summary>Traced again inside an <see cref="Untraced"/> poll, for the work a poll found (an act that arrived from elsewhere).</summary>
+    public static IDisposable Traced() => SuppressInstrumentationScope.Begin(false);
 }

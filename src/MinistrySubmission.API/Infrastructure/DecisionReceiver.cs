@@ -106,6 +106,11 @@ public sealed class DecisionReceiver(
 
     private async Task<bool> ApplyAsync(ProjectDecision d, CancellationToken ct)
     {
+        // The poll is untraced, but a decision that arrives is the Ministry's act reaching this deployment: the root of its
+        // trace here, as a request would be (the stream carries no trace context across the trust boundary).
+        using var traced = TraceContext.Traced();
+        using var activity = TraceContext.Source.StartActivity("ministry decision receive", System.Diagnostics.ActivityKind.Server);
+        activity?.SetTag("pb.decision.id", d.DecisionId);
         await using var uow = await db.BeginAsync(ct);
         if (d.Sequence <= await uow.GetDecisionCursorAsync(ct))
         {
