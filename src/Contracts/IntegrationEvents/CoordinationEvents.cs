@@ -38,7 +38,12 @@ public sealed record ListFormalized : IntegrationEvent
     public IReadOnlyList<FormalizedProject>? Dossier { get; init; }
     /// <summary>Who signed the acta and which bodies approved it; null in older events.</summary>
     public ActaSignatures? Signatures { get; init; }
+    /// <summary>The oversight committee the agents elected, as the acta records it; null in older events and for lists formalized without an acta.</summary>
+    public IReadOnlyList<CommitteeSeat>? Committee { get; init; }
 }
+
+/// <summary>A seat of the elected oversight committee (Comité de Vigilancia); <see cref="Quota"/> names the quota that gave it, if one did.</summary>
+public sealed record CommitteeSeat(int Seat, Guid AgentId, string FullName, string Organisation, string? Quota);
 
 /// <summary>One formalized project's dossier for the Ministry.</summary>
 public sealed record FormalizedProject(Guid ProposalId, string PlanObjective, decimal OwnShare,

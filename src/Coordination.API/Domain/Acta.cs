@@ -181,6 +181,7 @@ public sealed class Acta
             Dossier = dossier,
             Signatures = new ActaSignatures(Signatures.Count(s => !s.IsAgent), Signatures.Count(s => s.IsAgent),
                 [.. Approvals.Select(a => a.Body.ToString()), approval.Body.ToString()]),
+            Committee = current.Content.Committee.Select(m => new CommitteeSeat(m.Seat, m.AgentId, m.FullName, m.Organisation, m.Quota?.ToString())).ToList(),
         };
         return (approval, formalized);
     }
