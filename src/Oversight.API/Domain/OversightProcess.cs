@@ -16,9 +16,9 @@ public sealed record OversightSettings(DateOnly BudgetDeadline, int AnswerDays, 
     public static OversightSettings Of(DateOnly? budgetDeadline, int? answerDays, int? staleDays, DateOnly? termEnds, int fiscalYear)
     {
         var deadline = budgetDeadline ?? throw new DomainException("budgetDeadline", "The day (yyyy-MM-dd) by which the opening budget includes the agreed projects");
-        if (deadline.Year < fiscalYear - 1 || deadline.Year > fiscalYear)
+        if (deadline.Year < fiscalYear - 2 || deadline.Year > fiscalYear)
         {
-            throw new DomainException("budgetDeadline", $"In {fiscalYear - 1} or {fiscalYear}, around the opening budget of {fiscalYear}");
+            throw new DomainException("budgetDeadline", $"From {fiscalYear - 2} to {fiscalYear}, around the opening budget of {fiscalYear}");
         }
         if (answerDays is not (>= 1 and <= 90))
         {
