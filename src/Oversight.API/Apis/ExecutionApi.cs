@@ -74,8 +74,9 @@ public static class ExecutionApi
         var settings = OversightSettings.Of(r.BudgetDeadline, r.AnswerDays, r.StaleDays, r.TermEnds, process.FiscalYear);
         await uow.UpdateSettingsAsync(processId, settings, ct);
         uow.Audit(actor, "oversight.settings-set", processId, processId.ToString(), new { Before = process.Settings, After = settings });
+        var projects = await uow.GetProjectsOfAsync([processId], ct);
         await uow.CommitAsync(ct);
-        return TypedResults.Ok(ToProgress(process with { Settings = settings }, await ProjectsAsync(uow, processId, ct)));
+        return TypedResults.Ok(ToProgress(process with { Settings = settings }, projects));
     }
 
     private static async Task<Ok<ProjectDetail>> RecordBudget(Guid proposalId, BudgetRequest r, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct) =>
@@ -174,9 +175,6 @@ public static class ExecutionApi
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToDetail(process, stored, evidence));
     }
-
-    private static async Task<IReadOnlyList<AgreedProject>> ProjectsAsync(UnitOfWork uow, Guid processId, CancellationToken ct) =>
-        await uow.GetProjectsOfAsync([processId], ct);
 
     private static string? Sniff(ReadOnlySpan<byte> c) =>
         c.StartsWith("%PDF-"u8) ? "application/pdf"
