@@ -54,14 +54,15 @@ public sealed class BallotSet
 }
 
 /// <summary>Accumulates ballots into growable flat arrays.</summary>
-internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withPoints, int extraColumns)
+/// <remarks><paramref name="expected"/> ballots (at least one project each) fit without growing the arrays.</remarks>
+internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withPoints, int extraColumns, int expected = 0)
 {
-    private readonly VoterIds _voterIds = new();
-    private int[] _offsets = new int[1024];
-    private int[] _items = new int[1024];
-    private int[]? _points = withPoints ? new int[1024] : null;
+    private readonly VoterIds _voterIds = new(expected);
+    private int[] _offsets = new int[Math.Max(1024, expected + 1)];
+    private int[] _items = new int[Math.Max(1024, expected)];
+    private int[]? _points = withPoints ? new int[Math.Max(1024, expected)] : null;
     private int _length;
-    private readonly List<string>[] _extra = Enumerable.Range(0, extraColumns).Select(_ => new List<string>()).ToArray();
+    private readonly List<string>[] _extra = Enumerable.Range(0, extraColumns).Select(_ => new List<string>(expected)).ToArray();
 
     public int Count => _voterIds.Count;
 
@@ -117,11 +118,12 @@ internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withP
 /// Voter ids in one character buffer with an open-addressing index for duplicate detection: a
 /// million ids cost two arrays rather than a million strings for the garbage collector to trace.
 /// </summary>
-internal sealed class VoterIds
+internal sealed class VoterIds(int expected = 0)
 {
-    private char[] _chars = new char[1 << 12];
-    private int[] _starts = new int[1 << 10];
-    private int[] _table = new int[1 << 11];
+    private char[] _chars = new char[Math.Max(1 << 12, expected * 8)];
+    private int[] _starts = new int[Math.Max(1 << 10, expected + 2)];
+    // At most half full, as TryAdd keeps it.
+    private int[] _table = new int[Math.Max(1 << 11, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)expected * 2 + 2))];
     private int _length;
 
     public int Count { get; private set; }

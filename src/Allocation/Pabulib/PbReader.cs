@@ -37,6 +37,7 @@ public static class PbReader
 
 internal sealed class PbParser(TextReader reader, bool collectAll)
 {
+    private readonly LineSource _lines = new(reader);
     private const int MaxListedProblems = 1000;
 
     private readonly List<PbProblem> _problems = [];
@@ -44,14 +45,14 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
     private bool _hasError;
     private int _lineNo;
 
-    // Reusable row splitting buffers: field k spans [_starts[k], _starts[k] + _lengths[k]) of the line,
-    // unless the line had quotes, in which case the unescaped text is in _quoted[k].
+    // Reusable row splitting buffers: field k spans [_starts[k], _starts[k] + _lengths[k]) of the line, which is
+    // _lines.Buffer from _lineStart, unless the line had quotes, in which case the unescaped text is in _quoted[k].
     private int[] _starts = new int[16];
     private int[] _lengths = new int[16];
     private readonly List<string> _quoted = [];
     private bool _rowQuoted;
     private int _fieldCount;
-    private string _line = "";
+    private int _lineStart;
 
     private enum Section { None, Meta, Projects, Votes }
 
@@ -71,14 +72,17 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
         int idColumn = -1, costColumn = -1;
         var metaHeaderLine = 0;
 
-        while (reader.ReadLine() is { } line)
+        while (_lines.Next())
         {
             _lineNo++;
+            var line = _lines.Buffer.AsSpan(_lines.Start, _lines.Length);
+            _lineStart = _lines.Start;
             if (_lineNo == 1 && line.Length > 0 && line[0] == '\uFEFF')
             {
                 line = line[1..];
+                _lineStart++;
             }
-            var trimmed = line.AsSpan().Trim();
+            var trimmed = line.Trim();
             if (trimmed.IsEmpty)
             {
                 continue;
@@ -320,18 +324,17 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
     internal int FieldCount => _fieldCount;
 
     internal ReadOnlySpan<char> Field(int k) =>
-        _rowQuoted ? _quoted[k].AsSpan() : _line.AsSpan(_starts[k], _lengths[k]);
+        _rowQuoted ? _quoted[k].AsSpan() : _lines.Buffer.AsSpan(_lineStart + _starts[k], _lengths[k]);
 
-    internal string FieldString(int k) => _rowQuoted ? _quoted[k] : _line.Substring(_starts[k], _lengths[k]);
+    internal string FieldString(int k) => _rowQuoted ? _quoted[k] : new string(Field(k));
 
     /// <summary>
     /// Splits a ';'-separated row as Python's csv module does: a field is quoted only if it starts
     /// with a quote, "" inside it is a literal quote; quotes elsewhere are ordinary characters.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Split(string line)
+    private bool Split(ReadOnlySpan<char> line)
     {
-        _line = line;
         _fieldCount = 0;
         _rowQuoted = line.Contains('"');
         if (!_rowQuoted)
@@ -339,11 +342,11 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
             var start = 0;
             while (true)
             {
-                var next = line.IndexOf(';', start);
-                var end = next < 0 ? line.Length : next;
+                var next = line[start..].IndexOf(';');
+                var end = next < 0 ? line.Length : start + next;
                 AddRange(start, end - start);
                 if (next < 0) return true;
-                start = next + 1;
+                start = end + 1;
             }
         }
         _quoted.Clear();
@@ -416,6 +419,7 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
         private int[] _items = new int[64];
         private int[] _points = new int[64];
         private readonly string[] _extras;
+        private readonly StringPool[] _extraValues;
         private int _ballotNo;
 
         public VotesReader(PbParser p, string[] header, List<KeyValuePair<string, string>> meta,
@@ -469,10 +473,13 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
             }
             _extraColumns = Enumerable.Range(0, header.Length).Where(i => !BallotSet.IsCoreColumn(header[i])).ToArray();
             _extras = new string[_extraColumns.Length];
+            _extraValues = _extraColumns.Select(_ => new StringPool()).ToArray();
             _lookup = projectIndex.GetAlternateLookup<ReadOnlySpan<char>>();
             _stamp = new int[Math.Max(1, projects.Count)];
             var withPoints = _type == VoteType.Cumulative;
-            _builder = new BallotSetBuilder(header, withPoints, _extraColumns.Length);
+            // num_votes only sizes the arrays (it may be stale): bounded, so that a wrong one costs little.
+            var expected = Meta("num_votes") is { } declared && PbElection.ParseInt(declared) is { } n ? Math.Clamp(n, 0, 1 << 20) : 0;
+            _builder = new BallotSetBuilder(header, withPoints, _extraColumns.Length, expected);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -507,7 +514,7 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
             }
             for (var i = 0; i < _extraColumns.Length; i++)
             {
-                _extras[i] = _p.FieldString(_extraColumns[i]);
+                _extras[i] = _extraValues[i].Get(_p.Field(_extraColumns[i]));
             }
             _builder.AddBallot(_items.AsSpan(0, count), _points.AsSpan(0, _type == VoteType.Cumulative ? count : 0), _extras);
         }
@@ -620,5 +627,37 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
         }
 
         public BallotSet Build() => _builder.Build();
+    }
+}
+
+/// <summary>
+/// One string per distinct value of a column such as a voter's district or age group, instead of one per ballot.
+/// A column of (nearly) unique values, such as a timestamp, stops being pooled once it has many.
+/// </summary>
+internal sealed class StringPool
+{
+    private const int MaxPooled = 4096;
+
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public StringPool() => _lookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public string Get(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            return "";
+        }
+        if (_lookup.TryGetValue(value, out var pooled))
+        {
+            return pooled;
+        }
+        var text = new string(value);
+        if (_values.Count < MaxPooled)
+        {
+            _values.Add(text, text);
+        }
+        return text;
     }
 }
