@@ -62,7 +62,7 @@ internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withP
     private int[] _items = new int[Math.Max(1024, expected)];
     private int[]? _points = withPoints ? new int[Math.Max(1024, expected)] : null;
     private int _length;
-    private readonly List<string>[] _extra = Enumerable.Range(0, extraColumns).Select(_ => new List<string>(expected)).ToArray();
+    private readonly string[][] _extra = Enumerable.Range(0, extraColumns).Select(_ => new string[Math.Max(16, expected)]).ToArray();
 
     public int Count => _voterIds.Count;
 
@@ -87,7 +87,11 @@ internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withP
         _offsets[ballot + 1] = _length;
         for (var i = 0; i < _extra.Length; i++)
         {
-            _extra[i].Add(i < extras.Length ? extras[i] : "");
+            if (ballot == _extra[i].Length)
+            {
+                Array.Resize(ref _extra[i], ballot * 2);
+            }
+            _extra[i][ballot] = i < extras.Length ? extras[i] : "";
         }
     }
 
@@ -107,11 +111,14 @@ internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withP
 
     public BallotSet Build() => new(
         _voterIds,
-        _offsets.AsSpan(0, _voterIds.Count + 1).ToArray(),
-        _items.AsSpan(0, _length).ToArray(),
-        _points?.AsSpan(0, _length).ToArray(),
+        Exact(_offsets, _voterIds.Count + 1),
+        Exact(_items, _length),
+        _points is null ? null : Exact(_points, _length),
         columns,
-        _extra.Select(l => l.ToArray()).ToArray());
+        _extra.Select(l => Exact(l, _voterIds.Count)).ToArray());
+
+    /// <summary>The first <paramref name="length"/> elements: the array itself when it has just those (num_votes was right).</summary>
+    private static T[] Exact<T>(T[] array, int length) => array.Length == length ? array : array.AsSpan(0, length).ToArray();
 }
 
 /// <summary>
@@ -120,7 +127,7 @@ internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withP
 /// </summary>
 internal sealed class VoterIds(int expected = 0)
 {
-    private char[] _chars = new char[Math.Max(1 << 12, expected * 8)];
+    private char[] _chars = new char[Math.Max(1 << 12, expected * 4)];
     private int[] _starts = new int[Math.Max(1 << 10, expected + 2)];
     // At most half full, as TryAdd keeps it.
     private int[] _table = new int[Math.Max(1 << 11, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)expected * 2 + 2))];

@@ -9,7 +9,7 @@ internal sealed class LineSource(TextReader reader)
     // Stream and string readers fill a span of the buffer cheaply; any other reader (one that builds its text line by
     // line) is asked for lines, each copied into the buffer.
     private readonly bool _chunked = reader is StreamReader or StringReader;
-    private char[] _buffer = new char[1 << 16];
+    private char[] _buffer = new char[1 << 14];
     private int _position, _end;
     private bool _endOfText;
 

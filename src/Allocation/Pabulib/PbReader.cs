@@ -32,7 +32,7 @@ public static class PbReader
 
     private static StreamReader OpenText(Stream stream) =>
         new(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false),
-            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 14);
 }
 
 internal sealed class PbParser(TextReader reader, bool collectAll)
@@ -336,18 +336,22 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
     private bool Split(ReadOnlySpan<char> line)
     {
         _fieldCount = 0;
-        _rowQuoted = line.Contains('"');
-        if (!_rowQuoted)
+        // One pass for separators and quotes; a quote anywhere sends the row to the slower unescaping path below.
+        _rowQuoted = false;
+        var start = 0;
+        while (true)
         {
-            var start = 0;
-            while (true)
+            var next = line[start..].IndexOfAny(';', '"');
+            if (next >= 0 && line[start + next] == '"')
             {
-                var next = line[start..].IndexOf(';');
-                var end = next < 0 ? line.Length : start + next;
-                AddRange(start, end - start);
-                if (next < 0) return true;
-                start = end + 1;
+                _rowQuoted = true;
+                _fieldCount = 0;
+                break;
             }
+            var end = next < 0 ? line.Length : start + next;
+            AddRange(start, end - start);
+            if (next < 0) return true;
+            start = end + 1;
         }
         _quoted.Clear();
         var sb = new StringBuilder();
@@ -527,9 +531,14 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
             var vote = _p.Field(_voteColumn);
             if (!vote.Trim().IsEmpty)
             {
-                foreach (var range in vote.Split(','))
+                var rest = vote;
+                var more = true;
+                while (more)
                 {
-                    var id = vote[range].Trim();
+                    var comma = rest.IndexOf(',');
+                    more = comma >= 0;
+                    var id = (more ? rest[..comma] : rest).Trim();
+                    rest = more ? rest[(comma + 1)..] : [];
                     if (!_lookup.TryGetValue(id, out var project))
                     {
                         _p.Report("vote", id.IsEmpty ? "empty project id in vote" : $"unknown project '{id}'");
