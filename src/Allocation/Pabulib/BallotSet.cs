@@ -129,8 +129,9 @@ internal sealed class VoterIds(int expected = 0)
 {
     private char[] _chars = new char[Math.Max(1 << 12, expected * 4)];
     private int[] _starts = new int[Math.Max(1 << 10, expected + 2)];
-    // At most half full, as TryAdd keeps it.
-    private int[] _table = new int[Math.Max(1 << 11, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)expected * 2 + 2))];
+    // An entry is the id's hash (high half) and its index + 1 (low half; 0 = empty): a probe compares characters only
+    // when the hashes agree, and growing needs no hashing. At most half full, as TryAdd keeps it.
+    private long[] _table = new long[Math.Max(1 << 11, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)expected * 2 + 2))];
     private int _length;
 
     public int Count { get; private set; }
@@ -149,14 +150,14 @@ internal sealed class VoterIds(int expected = 0)
             if (entry == 0)
             {
                 Append(id);
-                _table[slot] = Count;
+                _table[slot] = ((long)hash << 32) | (uint)Count;
                 if (Count * 2 > _table.Length)
                 {
                     Rehash();
                 }
                 return true;
             }
-            if (Span(entry - 1).SequenceEqual(id))
+            if ((int)(entry >> 32) == hash && Span((int)entry - 1).SequenceEqual(id))
             {
                 return false;
             }
@@ -181,13 +182,14 @@ internal sealed class VoterIds(int expected = 0)
 
     private void Rehash()
     {
-        var table = new int[_table.Length * 2];
+        var table = new long[_table.Length * 2];
         var mask = table.Length - 1;
-        for (var i = 0; i < Count; i++)
+        foreach (var entry in _table)
         {
-            var slot = string.GetHashCode(Span(i)) & mask;
+            if (entry == 0) continue;
+            var slot = (int)(entry >> 32) & mask;
             while (table[slot] != 0) slot = (slot + 1) & mask;
-            table[slot] = i + 1;
+            table[slot] = entry;
         }
         _table = table;
     }
