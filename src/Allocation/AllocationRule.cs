@@ -23,9 +23,13 @@ public static class AllocationRules
         _ => throw new ArgumentOutOfRangeException(nameof(rule)),
     };
 
+    // Listed rather than Enum.GetValues, which a native build answers slowly at start-up.
+    private static readonly AllocationRule[] All =
+        [AllocationRule.Greedy, AllocationRule.GreedyNoSkip, AllocationRule.EqualShares, AllocationRule.EqualSharesAdd1];
+
     public static bool TryParse(string name, out AllocationRule rule)
     {
-        foreach (var r in Enum.GetValues<AllocationRule>())
+        foreach (var r in All)
         {
             if (r.Name() == name)
             {

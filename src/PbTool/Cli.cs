@@ -81,7 +81,8 @@ public static class Cli
         {
             throw new UsageException($"no such file: {path}");
         }
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        // Unbuffered: the reader buffers already.
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
     }
 }
 

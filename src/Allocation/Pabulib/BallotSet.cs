@@ -54,14 +54,15 @@ public sealed class BallotSet
 }
 
 /// <summary>Accumulates ballots into growable flat arrays.</summary>
-internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withPoints, int extraColumns)
+/// <remarks><paramref name="expected"/> ballots (at least one project each) fit without growing the arrays.</remarks>
+internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withPoints, int extraColumns, int expected = 0)
 {
-    private readonly VoterIds _voterIds = new();
-    private int[] _offsets = new int[1024];
-    private int[] _items = new int[1024];
-    private int[]? _points = withPoints ? new int[1024] : null;
+    private readonly VoterIds _voterIds = new(expected);
+    private int[] _offsets = new int[Math.Max(1024, expected + 1)];
+    private int[] _items = new int[Math.Max(1024, expected)];
+    private int[]? _points = withPoints ? new int[Math.Max(1024, expected)] : null;
     private int _length;
-    private readonly List<string>[] _extra = Enumerable.Range(0, extraColumns).Select(_ => new List<string>()).ToArray();
+    private readonly string[][] _extra = Enumerable.Range(0, extraColumns).Select(_ => new string[Math.Max(16, expected)]).ToArray();
 
     public int Count => _voterIds.Count;
 
@@ -86,7 +87,11 @@ internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withP
         _offsets[ballot + 1] = _length;
         for (var i = 0; i < _extra.Length; i++)
         {
-            _extra[i].Add(i < extras.Length ? extras[i] : "");
+            if (ballot == _extra[i].Length)
+            {
+                Array.Resize(ref _extra[i], ballot * 2);
+            }
+            _extra[i][ballot] = i < extras.Length ? extras[i] : "";
         }
     }
 
@@ -106,22 +111,27 @@ internal sealed class BallotSetBuilder(IReadOnlyList<string> columns, bool withP
 
     public BallotSet Build() => new(
         _voterIds,
-        _offsets.AsSpan(0, _voterIds.Count + 1).ToArray(),
-        _items.AsSpan(0, _length).ToArray(),
-        _points?.AsSpan(0, _length).ToArray(),
+        Exact(_offsets, _voterIds.Count + 1),
+        Exact(_items, _length),
+        _points is null ? null : Exact(_points, _length),
         columns,
-        _extra.Select(l => l.ToArray()).ToArray());
+        _extra.Select(l => Exact(l, _voterIds.Count)).ToArray());
+
+    /// <summary>The first <paramref name="length"/> elements: the array itself when it has just those (num_votes was right).</summary>
+    private static T[] Exact<T>(T[] array, int length) => array.Length == length ? array : array.AsSpan(0, length).ToArray();
 }
 
 /// <summary>
 /// Voter ids in one character buffer with an open-addressing index for duplicate detection: a
 /// million ids cost two arrays rather than a million strings for the garbage collector to trace.
 /// </summary>
-internal sealed class VoterIds
+internal sealed class VoterIds(int expected = 0)
 {
-    private char[] _chars = new char[1 << 12];
-    private int[] _starts = new int[1 << 10];
-    private int[] _table = new int[1 << 11];
+    private char[] _chars = new char[Math.Max(1 << 12, expected * 4)];
+    private int[] _starts = new int[Math.Max(1 << 10, expected + 2)];
+    // An entry is the id's hash (high half) and its index + 1 (low half; 0 = empty): a probe compares characters only
+    // when the hashes agree, and growing needs no hashing. At most half full, as TryAdd keeps it.
+    private long[] _table = new long[Math.Max(1 << 11, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)expected * 2 + 2))];
     private int _length;
 
     public int Count { get; private set; }
@@ -140,14 +150,14 @@ internal sealed class VoterIds
             if (entry == 0)
             {
                 Append(id);
-                _table[slot] = Count;
+                _table[slot] = ((long)hash << 32) | (uint)Count;
                 if (Count * 2 > _table.Length)
                 {
                     Rehash();
                 }
                 return true;
             }
-            if (Span(entry - 1).SequenceEqual(id))
+            if ((int)(entry >> 32) == hash && Span((int)entry - 1).SequenceEqual(id))
             {
                 return false;
             }
@@ -172,13 +182,14 @@ internal sealed class VoterIds
 
     private void Rehash()
     {
-        var table = new int[_table.Length * 2];
+        var table = new long[_table.Length * 2];
         var mask = table.Length - 1;
-        for (var i = 0; i < Count; i++)
+        foreach (var entry in _table)
         {
-            var slot = string.GetHashCode(Span(i)) & mask;
+            if (entry == 0) continue;
+            var slot = (int)(entry >> 32) & mask;
             while (table[slot] != 0) slot = (slot + 1) & mask;
-            table[slot] = i + 1;
+            table[slot] = entry;
         }
         _table = table;
     }

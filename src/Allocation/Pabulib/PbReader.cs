@@ -32,11 +32,12 @@ public static class PbReader
 
     private static StreamReader OpenText(Stream stream) =>
         new(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false),
-            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 14);
 }
 
 internal sealed class PbParser(TextReader reader, bool collectAll)
 {
+    private readonly LineSource _lines = new(reader);
     private const int MaxListedProblems = 1000;
 
     private readonly List<PbProblem> _problems = [];
@@ -44,14 +45,14 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
     private bool _hasError;
     private int _lineNo;
 
-    // Reusable row splitting buffers: field k spans [_starts[k], _starts[k] + _lengths[k]) of the line,
-    // unless the line had quotes, in which case the unescaped text is in _quoted[k].
+    // Reusable row splitting buffers: field k spans [_starts[k], _starts[k] + _lengths[k]) of the line, which is
+    // _lines.Buffer from _lineStart, unless the line had quotes, in which case the unescaped text is in _quoted[k].
     private int[] _starts = new int[16];
     private int[] _lengths = new int[16];
     private readonly List<string> _quoted = [];
     private bool _rowQuoted;
     private int _fieldCount;
-    private string _line = "";
+    private int _lineStart;
 
     private enum Section { None, Meta, Projects, Votes }
 
@@ -71,14 +72,17 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
         int idColumn = -1, costColumn = -1;
         var metaHeaderLine = 0;
 
-        while (reader.ReadLine() is { } line)
+        while (_lines.Next())
         {
             _lineNo++;
+            var line = _lines.Buffer.AsSpan(_lines.Start, _lines.Length);
+            _lineStart = _lines.Start;
             if (_lineNo == 1 && line.Length > 0 && line[0] == '\uFEFF')
             {
                 line = line[1..];
+                _lineStart++;
             }
-            var trimmed = line.AsSpan().Trim();
+            var trimmed = line.Trim();
             if (trimmed.IsEmpty)
             {
                 continue;
@@ -149,7 +153,7 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
                         break;
                     case Section.Votes:
                         CheckDuplicateColumns(header);
-                        votes = new VotesReader(this, header, meta, metaLines, metaHeaderLine, projects, projectIndex);
+                        votes = new VotesReader(this, header, meta, metaLines, metaHeaderLine, projects);
                         break;
                 }
                 continue;
@@ -320,31 +324,34 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
     internal int FieldCount => _fieldCount;
 
     internal ReadOnlySpan<char> Field(int k) =>
-        _rowQuoted ? _quoted[k].AsSpan() : _line.AsSpan(_starts[k], _lengths[k]);
+        _rowQuoted ? _quoted[k].AsSpan() : _lines.Buffer.AsSpan(_lineStart + _starts[k], _lengths[k]);
 
-    internal string FieldString(int k) => _rowQuoted ? _quoted[k] : _line.Substring(_starts[k], _lengths[k]);
+    internal string FieldString(int k) => _rowQuoted ? _quoted[k] : new string(Field(k));
 
     /// <summary>
     /// Splits a ';'-separated row as Python's csv module does: a field is quoted only if it starts
     /// with a quote, "" inside it is a literal quote; quotes elsewhere are ordinary characters.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Split(string line)
+    private bool Split(ReadOnlySpan<char> line)
     {
-        _line = line;
         _fieldCount = 0;
-        _rowQuoted = line.Contains('"');
-        if (!_rowQuoted)
+        // One pass for separators and quotes; a quote anywhere sends the row to the slower unescaping path below.
+        _rowQuoted = false;
+        var start = 0;
+        while (true)
         {
-            var start = 0;
-            while (true)
+            var next = line[start..].IndexOfAny(';', '"');
+            if (next >= 0 && line[start + next] == '"')
             {
-                var next = line.IndexOf(';', start);
-                var end = next < 0 ? line.Length : next;
-                AddRange(start, end - start);
-                if (next < 0) return true;
-                start = next + 1;
+                _rowQuoted = true;
+                _fieldCount = 0;
+                break;
             }
+            var end = next < 0 ? line.Length : start + next;
+            AddRange(start, end - start);
+            if (next < 0) return true;
+            start = end + 1;
         }
         _quoted.Clear();
         var sb = new StringBuilder();
@@ -410,16 +417,18 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
         private readonly int[] _extraColumns;
         private readonly int? _minLength, _maxLength;
         private readonly long? _maxSumPoints, _maxPoints, _minPoints;
-        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        // The reader refused duplicate project ids, so index k here is project k.
+        private readonly StringTable _projectIds;
         private readonly BallotSetBuilder _builder;
         private readonly int[] _stamp;
         private int[] _items = new int[64];
         private int[] _points = new int[64];
         private readonly string[] _extras;
+        private readonly StringPool[] _extraValues;
         private int _ballotNo;
 
         public VotesReader(PbParser p, string[] header, List<KeyValuePair<string, string>> meta,
-            Dictionary<string, int> metaLines, int metaHeaderLine, List<PbProject> projects, Dictionary<string, int> projectIndex)
+            Dictionary<string, int> metaLines, int metaHeaderLine, List<PbProject> projects)
         {
             _p = p;
             string? Meta(string key) => meta.FirstOrDefault(kv => kv.Key == key).Value;
@@ -469,10 +478,17 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
             }
             _extraColumns = Enumerable.Range(0, header.Length).Where(i => !BallotSet.IsCoreColumn(header[i])).ToArray();
             _extras = new string[_extraColumns.Length];
-            _lookup = projectIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+            _extraValues = _extraColumns.Select(_ => new StringPool()).ToArray();
+            _projectIds = new StringTable(projects.Count);
+            foreach (var project in projects)
+            {
+                _projectIds.Add(project.Id);
+            }
             _stamp = new int[Math.Max(1, projects.Count)];
             var withPoints = _type == VoteType.Cumulative;
-            _builder = new BallotSetBuilder(header, withPoints, _extraColumns.Length);
+            // num_votes only sizes the arrays (it may be stale): bounded, so that a wrong one costs little.
+            var expected = Meta("num_votes") is { } declared && PbElection.ParseInt(declared) is { } n ? Math.Clamp(n, 0, 1 << 20) : 0;
+            _builder = new BallotSetBuilder(header, withPoints, _extraColumns.Length, expected);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -507,7 +523,7 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
             }
             for (var i = 0; i < _extraColumns.Length; i++)
             {
-                _extras[i] = _p.FieldString(_extraColumns[i]);
+                _extras[i] = _extraValues[i].Get(_p.Field(_extraColumns[i]));
             }
             _builder.AddBallot(_items.AsSpan(0, count), _points.AsSpan(0, _type == VoteType.Cumulative ? count : 0), _extras);
         }
@@ -520,10 +536,16 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
             var vote = _p.Field(_voteColumn);
             if (!vote.Trim().IsEmpty)
             {
-                foreach (var range in vote.Split(','))
+                var rest = vote;
+                var more = true;
+                while (more)
                 {
-                    var id = vote[range].Trim();
-                    if (!_lookup.TryGetValue(id, out var project))
+                    var comma = rest.IndexOf(',');
+                    more = comma >= 0;
+                    var id = (more ? rest[..comma] : rest).Trim();
+                    rest = more ? rest[(comma + 1)..] : [];
+                    var project = _projectIds.IndexOf(id);
+                    if (project < 0)
                     {
                         _p.Report("vote", id.IsEmpty ? "empty project id in vote" : $"unknown project '{id}'");
                         ok = false;
@@ -621,4 +643,97 @@ internal sealed class PbParser(TextReader reader, bool collectAll)
 
         public BallotSet Build() => _builder.Build();
     }
+}
+
+/// <summary>
+/// One string per distinct value of a column such as a voter's district or age group, instead of one per ballot.
+/// A column of (nearly) unique values, such as a timestamp, stops being pooled once it has many.
+/// </summary>
+internal sealed class StringPool
+{
+    private const int MaxPooled = 4096;
+
+    private readonly StringTable _values = new(16);
+
+    public string Get(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty)
+        {
+            return "";
+        }
+        if (_values.IndexOf(value) is var i and >= 0)
+        {
+            return _values[i];
+        }
+        var text = new string(value);
+        if (_values.Count < MaxPooled)
+        {
+            _values.Add(text);
+        }
+        return text;
+    }
+}
+
+/// <summary>
+/// Distinct strings by index, found from a span: open addressing on the (randomised) hash, kept with each entry so that
+/// a probe compares characters only when the hashes agree. A lookup per approval and per extra field of a ballot is
+/// cheaper so than through a dictionary's span lookup, which calls its comparer through an interface.
+/// </summary>
+internal sealed class StringTable(int capacity)
+{
+    private readonly List<string> _strings = new(capacity);
+    private int[] _entries = new int[Size(capacity)];
+    private int[] _hashes = new int[Size(capacity)];
+
+    public int Count => _strings.Count;
+
+    public string this[int i] => _strings[i];
+
+    /// <summary>Adds a string not in the table yet; returns its index.</summary>
+    public int Add(string value)
+    {
+        _strings.Add(value);
+        if (_strings.Count * 2 > _entries.Length)
+        {
+            (_entries, _hashes) = (new int[_entries.Length * 2], new int[_entries.Length * 2]);
+            for (var i = 0; i < _strings.Count; i++)
+            {
+                Place(i, string.GetHashCode(_strings[i].AsSpan()));
+            }
+        }
+        else
+        {
+            Place(_strings.Count - 1, string.GetHashCode(value.AsSpan()));
+        }
+        return _strings.Count - 1;
+    }
+
+    public int IndexOf(ReadOnlySpan<char> value)
+    {
+        var hash = string.GetHashCode(value);
+        var mask = _entries.Length - 1;
+        for (var slot = hash & mask; ; slot = (slot + 1) & mask)
+        {
+            var entry = _entries[slot];
+            if (entry == 0)
+            {
+                return -1;
+            }
+            if (_hashes[slot] == hash && _strings[entry - 1].AsSpan().SequenceEqual(value))
+            {
+                return entry - 1;
+            }
+        }
+    }
+
+    private void Place(int index, int hash)
+    {
+        var mask = _entries.Length - 1;
+        var slot = hash & mask;
+        while (_entries[slot] != 0) slot = (slot + 1) & mask;
+        _entries[slot] = index + 1;
+        _hashes[slot] = hash;
+    }
+
+    private static int Size(int capacity) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, capacity * 2 + 2));
 }
