@@ -468,6 +468,62 @@ foreach (var p in submission.GetProperty("projects").EnumerateArray())
         : $"  {p.GetProperty("title").GetString()}: rejected — {d.GetProperty("reason").GetString()}");
 }
 var aggregate = await Expect(await intake.GetAsync($"/api/intake/aggregate?fiscalYear={fiscalYear}"), HttpStatusCode.OK);
-Console.WriteLine($"Demo loaded, in Submission with the Ministry's decisions received; the national aggregate for {fiscalYear}: " +
-    $"S/ {aggregate.GetProperty("totalApproved").GetDecimal():N2} approved ({new Uri(intake.BaseAddress!, $"/agregado?anio={fiscalYear}")}).");
+Console.WriteLine($"The national aggregate for {fiscalYear}: S/ {aggregate.GetProperty("totalApproved").GetDecimal():N2} approved " +
+    $"({new Uri(intake.BaseAddress!, $"/agregado?anio={fiscalYear}")}).");
+
+// Oversight: the committee follows the agreements into the opening budget (PIA) and the works. The PB office records the
+// budget as the council approved it (the playground left out, as the Ministry found it unready), the water works' milestones
+// with what is committed and spent, and the labour the neighbours gave; a member of the committee asks about the health
+// post, and the office answers.
+await Expect(await admin.PostAsJsonAsync($"/api/registration/processes/{processId}/stage", new { toStage = "Oversight" }), HttpStatusCode.OK);
+var followed = await Retry(() => http.GetAsync($"/api/oversight/processes/{processId}"), HttpStatusCode.OK);
+for (var attempt = 0; attempt < 120 && followed.GetProperty("projects").GetArrayLength() == 0; attempt++)
+{
+    await Task.Delay(TimeSpan.FromSeconds(1));
+    followed = await Expect(await http.GetAsync($"/api/oversight/processes/{processId}"), HttpStatusCode.OK);
+}
+var agreed = followed.GetProperty("projects").EnumerateArray().ToList();
+if (agreed.Count < 3)
+{
+    throw new InvalidOperationException($"Oversight did not receive the formalized list: {followed}");
+}
+var waterWorks = agreed[0].GetProperty("proposalId").GetGuid();
+var healthPost = agreed[1].GetProperty("proposalId").GetGuid();
+var playground = agreed[2].GetProperty("proposalId").GetGuid();
+await Expect(await admin.PostAsJsonAsync($"/api/oversight/projects/{waterWorks}/budget", new { included = true, budgetCode = "2567801", amount = 805_000m }), HttpStatusCode.OK);
+await Expect(await admin.PostAsJsonAsync($"/api/oversight/projects/{healthPost}/budget", new { included = true, budgetCode = "2567802", amount = 450_000m }), HttpStatusCode.OK);
+await Expect(await admin.PostAsJsonAsync($"/api/oversight/projects/{playground}/budget", new
+{
+    included = false, reason = $"Sin expediente técnico aprobado, como observó el MEF; se reformula para el PIA {fiscalYear + 1}",
+}), HttpStatusCode.OK);
+foreach (var m in new object[]
+{
+    new { kind = "TechnicalFile", date = today, progress = 0, committed = 0m, spent = 0m, note = "Expediente técnico aprobado por Resolución de Gerencia 112" },
+    new { kind = "Tender", date = today, progress = 0, committed = 640_000m, spent = 0m, note = "Licitación pública 004, buena pro a Consorcio Pampa" },
+    new { kind = "WorksStart", date = today, progress = 5, committed = 640_000m, spent = 96_000m, note = "Acta de entrega de terreno e inicio de obra" },
+    new { kind = "Progress", date = today, progress = 35, committed = 805_000m, spent = 281_750m, note = "Valorización 02: redes matrices tendidas en 1.2 km" },
+})
+{
+    await Expect(await admin.PostAsJsonAsync($"/api/oversight/projects/{waterWorks}/milestones", m), HttpStatusCode.OK);
+}
+await Expect(await admin.PostAsJsonAsync($"/api/oversight/projects/{waterWorks}/contributions", new
+{
+    partyKind = "Community", party = "Junta vecinal de Pampa Inalámbrica", contribution = "Labour", amount = 120_750m, date = today, note = "Faenas de zanjeo: 1,610 jornales",
+}), HttpStatusCode.OK);
+var memberId = members[0].GetProperty("agentId").GetGuid();
+var watcher = await As("oversight", memberId.ToString());
+var asked = await Expect(await watcher.PostAsJsonAsync($"/api/oversight/processes/{processId}/findings", new
+{
+    kind = "InformationRequest", proposalId = healthPost, text = "¿En qué fecha se convoca la licitación del puesto de salud de Miramar?",
+}), HttpStatusCode.Created);
+await Expect(await admin.PostAsJsonAsync($"/api/oversight/findings/{asked.GetProperty("id").GetGuid()}/answers", new
+{
+    text = "El expediente técnico se aprueba este mes; la convocatoria está prevista para el segundo trimestre.",
+}), HttpStatusCode.OK);
+var progress = await Expect(await http.GetAsync($"/api/oversight/progress?jurisdiction={Jurisdiction}&fiscalYear={fiscalYear}"), HttpStatusCode.OK);
+var year = progress.GetProperty("years")[0];
+Console.WriteLine($"Oversight of {fiscalYear}: agreed S/ {year.GetProperty("agreed").GetDecimal():N2}, in the PIA S/ {year.GetProperty("budgeted").GetDecimal():N2}, " +
+    $"spent S/ {year.GetProperty("spent").GetDecimal():N2}; the water works at 35%, the playground left out with its reason; " +
+    $"{members[0].GetProperty("fullName").GetString()} of the committee asked about the health post and the office answered.");
+Console.WriteLine($"Demo loaded, in Oversight: {new Uri(http.BaseAddress!, $"/api/oversight/progress?jurisdiction={Jurisdiction}")}");
 return 0;
