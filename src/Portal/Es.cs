@@ -259,6 +259,10 @@ public static class Es
         _ => organisation ?? kind,
     };
 
+    /// <summary>A co-financing party as a resident reads it: the acta's dossier names a government by the ubigeo it pays from.</summary>
+    public static string Party(string kind, string party) =>
+        kind == "Government" && party.Length == 6 && party.All(char.IsAsciiDigit) ? $"Gobierno {OfJurisdiction(party)}" : party;
+
     /// <summary>Physical progress as the progress bar's text says it, in the same format as every other percentage here.</summary>
     public static string Progress(int percent) => (percent / 100m).ToString("P0", Peru);
 

@@ -197,6 +197,10 @@ public sealed class PortalOversightTests(SystemFixture system, PortalBrowser bro
             Assert.Equal((54_000m, 180_000m), (decimal.Parse((await meter.GetAttributeAsync("value"))!, CultureInfo.InvariantCulture),
                 decimal.Parse((await meter.GetAttributeAsync("max"))!, CultureInfo.InvariantCulture)));
             Assert.Equal("mano de obra, valorizada", await Seen(share.Locator(".contribution")));
+            // The municipality's share, named by the ubigeo it pays from in the acta's dossier: nothing delivered is counted for it.
+            var own = page.Locator($"#cofinancing li.share[data-party='{Jurisdiction}']");
+            Assert.Equal(($"Gobierno del distrito {Jurisdiction}", Soles(420_000m), Soles(0m)),
+                (await Seen(own.Locator(".party")), await Seen(own.Locator(".agreed")), await Seen(own.Locator(".delivered"))));
             var link = page.Locator($"#evidence li[data-evidence='{evidence.GetProperty("id").GetGuid()}'] a");
             Assert.Equal(("Valorización n.º 2 firmada por el supervisor", Text(evidence, "url")), (await Seen(link), await link.GetAttributeAsync("href")));
         });
