@@ -80,3 +80,34 @@ public sealed class SupportersChart
     // SVG text does not wrap: a long title is cut in the chart and read whole in its description and the list below.
     private static string Shorten(string title) => title.Length <= LabelLength ? title : title[..(LabelLength - 1)].TrimEnd() + "…";
 }
+
+/// <summary>
+/// What was agreed, what the opening budget (PIA) took and what has been spent, as three bars on one scale, from
+/// the totals the oversight API serves (the page computes nothing but bar lengths). Each bar's label carries its
+/// amount, so the chart reads without its colours; the description says the same for a screen reader.
+/// </summary>
+public sealed class ProgressChart
+{
+    public const int Width = 320;
+    public const int ItemHeight = 40;
+
+    public sealed record Bar(string Kind, string Label, decimal Amount, double Length, int Y);
+
+    public ProgressChart(string id, string title, decimal agreed, decimal budgeted, decimal spent)
+    {
+        Id = id;
+        Title = title;
+        var max = Math.Max(1m, Math.Max(agreed, Math.Max(budgeted, spent)));
+        (string Kind, string Label, decimal Amount)[] items =
+            [("agreed", "Acordado", agreed), ("budgeted", "En el presupuesto (PIA)", budgeted), ("spent", "Gastado (devengado)", spent)];
+        Bars = items.Select((b, i) => new Bar(b.Kind, b.Label, b.Amount, Math.Round(Width * (double)(b.Amount / max), 2), i * ItemHeight)).ToList();
+        Description = $"Acordado: {Es.Soles(agreed)}. En el presupuesto (PIA): {Es.Soles(budgeted)}, {Es.Percent(budgeted, agreed)} de lo acordado. "
+            + $"Gastado (devengado): {Es.Soles(spent)}, {Es.Percent(spent, agreed)} de lo acordado.";
+    }
+
+    public string Id { get; }
+    public string Title { get; }
+    public IReadOnlyList<Bar> Bars { get; }
+    public string Description { get; }
+    public int Height => Bars.Count * ItemHeight;
+}

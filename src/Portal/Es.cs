@@ -210,6 +210,62 @@ public static class Es
         _ => $"Rechazado: {d.Reason}",
     };
 
+    /// <summary>Where an agreed project stands, from the formalized list through the opening budget to the works handed over.</summary>
+    public static string ProjectStatus(string status) => status switch
+    {
+        "Agreed" => "Acordado: aún sin registro en el presupuesto",
+        "LeftOut" => "Fuera del presupuesto (PIA)",
+        "Budgeted" => "En el presupuesto (PIA)",
+        "TechnicalFile" => "Con expediente técnico aprobado",
+        "Tender" => "En proceso de selección",
+        "InExecution" => "En ejecución",
+        "Completed" => "Obra culminada",
+        "HandedOver" => "Obra entregada",
+        "Postponed" => "Postergado",
+        _ => status,
+    };
+
+    public static string ProjectTone(string status) => status switch
+    {
+        "Completed" or "HandedOver" => "ok",
+        "LeftOut" or "Postponed" => "no",
+        _ => "wait",
+    };
+
+    public static string MilestoneKind(string kind) => kind switch
+    {
+        "TechnicalFile" => "Expediente técnico aprobado",
+        "Tender" => "Proceso de selección convocado",
+        "WorksStart" => "Inicio de obra",
+        "Progress" => "Informe de avance",
+        "Completion" => "Culminación de obra",
+        "Handover" => "Entrega de la obra",
+        _ => kind,
+    };
+
+    public static string ChangeKind(string kind) => kind switch
+    {
+        "Split" => "Dividido en partes",
+        "Rescoped" => "Cambio de alcance y costo",
+        "Postponed" => "Postergado a otro año fiscal",
+        _ => kind,
+    };
+
+    /// <summary>Who executes the works: the government itself, or a civil-society organisation under an agreement.</summary>
+    public static string Executor(string kind, string? organisation) => kind switch
+    {
+        "Government" => "El gobierno de la jurisdicción",
+        "Organisation" => organisation is { } name ? $"{name} (organización de la sociedad civil)" : "Una organización de la sociedad civil",
+        _ => organisation ?? kind,
+    };
+
+    /// <summary>A co-financing party as a resident reads it: the acta's dossier names a government by the ubigeo it pays from.</summary>
+    public static string Party(string kind, string party) =>
+        kind == "Government" && party.Length == 6 && party.All(char.IsAsciiDigit) ? $"Gobierno {OfJurisdiction(party)}" : party;
+
+    /// <summary>Physical progress as the progress bar's text says it, in the same format as every other percentage here.</summary>
+    public static string Progress(int percent) => (percent / 100m).ToString("P0", Peru);
+
     public static string Soles(decimal amount) => amount.ToString("C2", Peru).Replace("S/ ", "S/\u00A0", StringComparison.Ordinal);
 
     public static string Number(decimal value) => value.ToString("0.##", Peru);

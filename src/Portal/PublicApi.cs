@@ -85,6 +85,36 @@ public sealed record GreedyComparisonView(IReadOnlyList<string> GreedySelected, 
 public sealed record ResultView(Guid RoundId, string Rule, decimal Budget, int Ballots, int OnlineBallots, int PaperBallots, decimal Spent,
     IReadOnlyList<ProjectResultView> Projects, GreedyComparisonView? ComparedWithGreedy);
 
+// Oversight: the formalized agreements followed into the opening budget (PIA) and through execution.
+/// <summary>
+/// A project's standing: <paramref name="Budgeted"/> is the PIA's amount once included (null before, or when left out with <paramref name="LeftOutReason"/>);
+/// <paramref name="Committed"/> and <paramref name="Spent"/> are to date (comprometido, devengado); <paramref name="Progress"/> is the physical progress in percent.
+/// </summary>
+public sealed record OversightProjectView(Guid ProposalId, Guid ProcessId, int FiscalYear, int Rank, string Title, decimal AgreedCost, decimal CurrentCost, decimal? Budgeted,
+    string? BudgetCode, string? LeftOutReason, decimal Committed, decimal Spent, int Progress, string Status, string Executor, string? ExecutingOrganisation, int? PostponedTo,
+    int? SplitParts, bool? MinistryApproved, decimal? MinistryAmount, DateOnly? LastUpdate);
+public sealed record OversightSeatView(int Seat, string FullName, string Organisation, string? Quota);
+public sealed record OversightSettingsView(DateOnly BudgetDeadline, int AnswerDays, int StaleDays, DateOnly TermEnds);
+public sealed record OversightProcessView(Guid ProcessId, string Jurisdiction, string Name, string Level, int FiscalYear, string? ActaReference, DateTimeOffset? FormalizedAt,
+    decimal Agreed, decimal Budgeted, decimal Committed, decimal Spent, OversightSettingsView Settings, IReadOnlyList<OversightSeatView> Committee,
+    IReadOnlyList<OversightProjectView> Projects);
+public sealed record OversightYearView(int FiscalYear, int Projects, decimal Agreed, decimal Budgeted, decimal Committed, decimal Spent, IReadOnlyList<OversightProcessView> Processes);
+public sealed record OversightReportView(string? Jurisdiction, IReadOnlyList<OversightYearView> Years);
+public sealed record BudgetEntryView(bool Included, string? BudgetCode, decimal? Amount, string? Reason, DateTimeOffset RecordedAt);
+public sealed record MilestoneView(Guid Id, string Kind, DateOnly Date, int Progress, decimal Committed, decimal Spent, string? OverspendReason, string? Note, DateTimeOffset RecordedAt);
+public sealed record SplitPartView(string Title, decimal Cost);
+public sealed record ProjectChangeView(Guid Id, string Kind, string DecidedBy, string Reason, decimal? NewCost, int? PostponedTo, IReadOnlyList<SplitPartView>? Parts,
+    DateTimeOffset RecordedAt);
+/// <summary>A share of the co-financing agreed in coordination, and what the party has delivered of it so far.</summary>
+public sealed record DeliveredShareView(string PartyKind, string Party, string Contribution, decimal Agreed, decimal Delivered);
+public sealed record ContributionView(Guid Id, string PartyKind, string Party, string Contribution, decimal Amount, DateOnly Date, string? Note);
+/// <summary><paramref name="Url"/> is the document's path under the gateway.</summary>
+public sealed record EvidenceView(Guid Id, Guid? MilestoneId, string Description, string ContentType, long Size, string Sha256, DateTimeOffset RecordedAt, string Url);
+public sealed record MinistryDecisionView(bool Approved, decimal Amount, string Reason, DateTimeOffset DecidedAt);
+public sealed record AgreedProjectDetailView(OversightProjectView Project, string? PlanObjective, decimal OwnShare, string? ExecutionAgreement, MinistryDecisionView? Ministry,
+    IReadOnlyList<BudgetEntryView> Budget, IReadOnlyList<MilestoneView> Milestones, IReadOnlyList<ProjectChangeView> Changes, IReadOnlyList<DeliveredShareView> Cofinancing,
+    IReadOnlyList<ContributionView> Contributions, IReadOnlyList<EvidenceView> Evidence);
+
 /// <summary>What a receipt code finds: its ballot, or why not (unknown, malformed, or the vote still open).</summary>
 public enum ReceiptLookup
 {
@@ -200,6 +230,24 @@ public sealed class PublicApi(HttpClient http)
 
     public async Task<SubmissionView?> SubmissionAsync(Guid processId, CancellationToken ct) =>
         (await GetAsync<SubmissionView>($"/api/submissions/processes/{processId}", ct)).Value;
+
+    /// <summary>A jurisdiction's formalized agreements by fiscal year, newest first; null when the API refuses the code.</summary>
+    public async Task<OversightReportView?> OversightProgressAsync(string jurisdiction, CancellationToken ct)
+    {
+        var (status, report) = await GetAsync<OversightReportView>($"/api/oversight/progress?jurisdiction={Uri.EscapeDataString(jurisdiction)}", ct, HttpStatusCode.BadRequest);
+        return status == HttpStatusCode.BadRequest ? null : report ?? new OversightReportView(jurisdiction, []);
+    }
+
+    /// <summary>Where a resident downloads the same progress, one row per project.</summary>
+    public static string OversightCsvPath(string jurisdiction) => $"/api/oversight/progress.csv?jurisdiction={Uri.EscapeDataString(jurisdiction)}";
+
+    /// <summary>Null while oversight has not learnt of the process.</summary>
+    public async Task<OversightProcessView?> OversightProcessAsync(Guid processId, CancellationToken ct) =>
+        (await GetAsync<OversightProcessView>($"/api/oversight/processes/{processId}", ct)).Value;
+
+    /// <summary>Null when the proposal is not a project of a formalized list.</summary>
+    public async Task<AgreedProjectDetailView?> AgreedProjectAsync(Guid proposalId, CancellationToken ct) =>
+        (await GetAsync<AgreedProjectDetailView>($"/api/oversight/projects/{proposalId}", ct)).Value;
 
     /// <summary>The process's vote (a process has at most one), or null before the process-admin opens it.</summary>
     public async Task<RoundView?> RoundAsync(Guid processId, CancellationToken ct) =>
