@@ -38,6 +38,7 @@ builder.Services.AddSingleton(new ReflectionServiceImpl(
         .Concat(PBServices.Grpc.TechnicalAssessment.AssessmentReflection.Descriptor.Services)
         .Concat(PBServices.Grpc.Coordination.CoordinationReflection.Descriptor.Services)
         .Concat(PBServices.Grpc.Ministry.MinistryReflection.Descriptor.Services)
+        .Concat(PBServices.Grpc.Oversight.OversightReflection.Descriptor.Services)
         .Append(ReflectionReflection.Descriptor.Services[0])));
 
 // The gateway's own refusals (no token, too many requests) answer with problem details, as the services do, and
