@@ -9,7 +9,11 @@ using PBServices.MinistrySubmission.Infrastructure;
 
 namespace PBServices.MinistrySubmission.IntegrationEvents;
 
-/// <summary>A formalized list becomes a submission package (document and hash), stored before any delivery is tried; it is signed when sent.</summary>
+/// <summary>
+/// A formalized list becomes a submission package (document and hash), stored before any delivery is tried; it is signed when sent.
+/// The package carries the oversight report: the jurisdiction's escalated findings of earlier years that no package carried,
+/// marked carried in the same transaction, so each travels once even when two lists are formalized at once.
+/// </summary>
 public sealed class ListFormalizedHandler(UnitOfWorkFactory db, SubmissionDeliverySignal delivery, ILogger<ListFormalizedHandler> logger)
     : IdempotentConsumer<ListFormalized>(db, logger)
 {
@@ -21,11 +25,13 @@ public sealed class ListFormalizedHandler(UnitOfWorkFactory db, SubmissionDelive
             // StageAdvanced travels on another queue: fail so the retry finds the history complete up to formalization.
             throw new InvalidOperationException($"The stage history of process {e.ProcessId} has not reached Formalization yet");
         }
-        var package = SubmissionPackage.Build(Guid.CreateVersion7(uow.Now), e, stages);
+        var report = OversightReport.For(e.Jurisdiction, e.FiscalYear, await uow.LockWaitingFindingsAsync(e.Jurisdiction, ct));
+        var package = SubmissionPackage.Build(Guid.CreateVersion7(uow.Now), e, stages, report);
         var (traceParent, traceState) = TraceContext.Capture();
         await uow.InsertSubmissionAsync(package, traceParent, traceState, ct);
+        await uow.MarkCarriedAsync(package.SubmissionId, report, ct);
         uow.Audit(Actor.System("ministry-submission", e.Jurisdiction), "submission.prepared", e.ProcessId, package.SubmissionId.ToString(),
-            new { package.ContentHash, package.TotalCost, package.Document.OwnCommitment, e.ActaReference });
+            new { package.ContentHash, package.TotalCost, package.Document.OwnCommitment, e.ActaReference, reportedFindings = report.Select(f => f.FindingId) });
         uow.AfterCommit(delivery.Notify);
     }
 }
