@@ -21,6 +21,7 @@ var assessmentDb = postgres.AddDatabase("assessmentdb");
 var coordinationDb = postgres.AddDatabase("coordinationdb");
 var submissionDb = postgres.AddDatabase("submissiondb");
 // The Ministry's national intake is another deployment: its own database here, its own server in production.
+var oversightDb = postgres.AddDatabase("oversightdb");
 var intakeDb = postgres.AddDatabase("intakedb");
 
 // Tokens: services validate what registration issues (development); production sets Auth__Authority to an OIDC provider.
@@ -55,6 +56,7 @@ var deliberation = builder.AddPbService<Projects.Deliberation_API>("deliberation
 var technicalAssessment = builder.AddPbService<Projects.TechnicalAssessment_API>("technical-assessment", assessmentDb, messaging, signingKey);
 var coordination = builder.AddPbService<Projects.Coordination_API>("coordination", coordinationDb, messaging, signingKey);
 var ministrySubmission = builder.AddPbService<Projects.MinistrySubmission_API>("ministry-submission", submissionDb, messaging, signingKey);
+var oversight = builder.AddPbService<Projects.Oversight_API>("oversight", oversightDb, messaging, signingKey);
 
 // The Ministry's side, drawn apart: the regional gateway does not route it, and the deployment reaches it only over gRPC.
 var nationalIntake = builder.AddProject<Projects.NationalIntake_API>("national-intake")
@@ -82,7 +84,7 @@ ministrySubmission
 
 // The public edge.
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
-    .WithRoutesTo(registration, deliberation, technicalAssessment, coordination, ministrySubmission)
+    .WithRoutesTo(registration, deliberation, technicalAssessment, coordination, ministrySubmission, oversight)
     .WithEnvironment("Auth__SigningKey", signingKey).WithHttpHealthCheck("/health")
     .WithEnvironment("RateLimiting__PermitsPerMinute", builder.Configuration["PB:GatewayPermitsPerMinute"] ?? "1200")
     .WithExternalHttpEndpoints();

@@ -24,6 +24,7 @@ public static class GatewayRoutes
         new("technical-assessment", ["/api/assessment"], ["pb.assessment.v1.AssessmentQuery"]),
         new("coordination", ["/api/coordination"], ["pb.coordination.v1.CoordinationQuery"]),
         new("ministry-submission", ["/api/submissions", "/v1/submissions"], ["pb.ministry.v1.SubmissionQuery"]),
+        new("oversight", ["/api/oversight"], ["pb.oversight.v1.ProgressQuery"]),
     ];
 
     public static IReadOnlyList<string> ServiceNames => Services.Select(s => s.Name).ToList();

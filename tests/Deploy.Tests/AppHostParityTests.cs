@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace PBServices.Deploy.Tests;
 
 /// <summary>The manifests run what the AppHost runs, under the same names, and nothing else.</summary>
-public class AppHostParityTests
+public partial class AppHostParityTests
 {
     private static readonly AppHostModel AppHost = AppHostModel.Read();
 
@@ -13,7 +14,7 @@ public class AppHostParityTests
     public void The_AppHost_model_is_read_from_its_source()
     {
         // Guards the reader itself: an AppHost edit its patterns miss would otherwise empty every comparison.
-        Assert.Equal(5, AppHost.ServiceDatabases.Count);
+        Assert.Equal(6, AppHost.ServiceDatabases.Count);
         Assert.Contains("gateway", AppHost.Projects);
         Assert.Contains("portal", AppHost.Projects);
         Assert.Equal(AppHost.ServiceDatabases.Keys.Order(), AppHost.GatewayRoutes.Order());
@@ -170,6 +171,25 @@ public class AppHostParityTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(WholeDeployments))]
+    public void The_gRPC_ingress_takes_every_gRPC_service_the_gateway_routes_to_its_h2c_port(string overlay)
+    {
+        // A service added to the gateway but not here is unreachable over gRPC from outside, and nothing else says so.
+        var source = File.ReadAllText(Path.Combine(Manifests.RepositoryRoot, "src", "Gateway", "GatewayRoutes.cs"));
+        var routed = GatewayServicePattern().Matches(source).ToList();
+        Assert.Equal(AppHost.GatewayRoutes.Order(), routed.Select(m => m.Groups["name"].Value).Order());
+        var grpc = routed.SelectMany(m => QuotedPattern().Matches(m.Groups["grpc"].Value).Select(q => "/" + q.Groups[1].Value)).ToList();
+        Assert.NotEmpty(grpc);
+
+        var paths = Manifests.Render(overlay).Named("Ingress", "gateway-grpc")["spec"]!["rules"]!.AsArray()
+            .SelectMany(r => r!["http"]!["paths"]!.AsArray())
+            .Select(p => (Path: (string)p!["path"]!, Service: (string)p["backend"]!["service"]!["name"]!, Port: (string)p["backend"]!["service"]!["port"]!["name"]!))
+            .ToList();
+        Assert.All(paths, p => Assert.Equal(("gateway", "grpc"), (p.Service, p.Port)));
+        Assert.Equal(grpc.Append("/grpc.reflection.v1alpha.ServerReflection").Order(), paths.Select(p => p.Path).Order());
+    }
+
     [Fact]
     public void Every_consumer_queue_of_an_autoscaled_service_drives_its_scaler_and_no_trigger_names_a_queue_nobody_declares()
     {
@@ -217,4 +237,11 @@ public class AppHostParityTests
 
     private static (string? Name, string? Key) SecretRef(JsonObject env) =>
         ((string?)env["valueFrom"]?["secretKeyRef"]?["name"], (string?)env["valueFrom"]?["secretKeyRef"]?["key"]);
+
+    /// <summary>A service in GatewayRoutes.Services: new("name", [HTTP prefixes], [gRPC services]).</summary>
+    [GeneratedRegex(@"new\(""(?<name>[^""]+)"",\s*\[(?<http>[^\]]*)\],\s*\[(?<grpc>[^\]]*)\]\)")]
+    private static partial Regex GatewayServicePattern();
+
+    [GeneratedRegex(@"""([^""]+)""")]
+    private static partial Regex QuotedPattern();
 }

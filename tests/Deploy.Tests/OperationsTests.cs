@@ -112,7 +112,7 @@ public class OperationsTests
         // KEDA makes its own HorizontalPodAutoscaler: two on one Deployment would fight.
         var scaled = regional.OfKind("ScaledObject").Select(s => (string)s["spec"]!["scaleTargetRef"]!["name"]!).ToList();
         Assert.Empty(scaled.Intersect(regional.OfKind("HorizontalPodAutoscaler").Select(h => (string)h["spec"]!["scaleTargetRef"]!["name"]!)));
-        Assert.Equal(["coordination", "ministry-submission", "technical-assessment"], scaled.Order());
+        Assert.Equal(["coordination", "ministry-submission", "oversight", "technical-assessment"], scaled.Order());
 
         Assert.Equal(1L, (long?)district.Named("Cluster", "postgres")["spec"]!["instances"]);
         Assert.Equal(1L, (long?)district.Named("RabbitmqCluster", "messaging")["spec"]!["replicas"]);

@@ -15,6 +15,7 @@ public sealed class GatewayContractTests(SystemFixture system)
     [InlineData("technical-assessment", "/api/assessment/queue")]
     [InlineData("coordination", "/api/coordination/processes/{processId}/list")]
     [InlineData("ministry-submission", "/api/submissions/processes/{processId}")]
+    [InlineData("oversight", "/api/oversight/progress")]
     public async Task Every_service_publishes_its_OpenAPI_document_through_the_gateway(string service, string expectedPath)
     {
         var response = await system.Gateway.GetAsync($"/openapi/{service}/v1.json", TestContext.Current.CancellationToken);
@@ -38,7 +39,7 @@ public sealed class GatewayContractTests(SystemFixture system)
         Assert.Superset(new HashSet<string>
         {
             "pb.registration.v1.RegistrationQuery", "pb.deliberation.v1.ProposalQuery", "pb.assessment.v1.AssessmentQuery",
-            "pb.coordination.v1.CoordinationQuery", "pb.ministry.v1.SubmissionQuery",
+            "pb.coordination.v1.CoordinationQuery", "pb.ministry.v1.SubmissionQuery", "pb.oversight.v1.ProgressQuery",
         }, names.ToHashSet());
     }
 

@@ -8,6 +8,7 @@ using Grpc.Net.Client;
 using PBServices.Grpc.Coordination;
 using PBServices.Grpc.Deliberation;
 using PBServices.Grpc.Ministry;
+using PBServices.Grpc.Oversight;
 using PBServices.Grpc.Registration;
 using PBServices.Grpc.TechnicalAssessment;
 
@@ -34,6 +35,8 @@ public sealed class GrpcRefusalTests(SystemFixture system)
         ["pb.ministry.v1.SubmissionQuery/GetSubmission"] = (c, h) => new SubmissionQuery.SubmissionQueryClient(c).GetSubmissionAsync(new() { ProcessId = Id() }, h, cancellationToken: Ct).ResponseAsync,
         ["pb.ministry.v1.SubmissionQuery/ListSubmissions"] = (c, h) => ReadAllAsync(new SubmissionQuery.SubmissionQueryClient(c).ListSubmissions(new(), h, cancellationToken: Ct)),
         ["pb.ministry.v1.SubmissionQuery/ListDecisions"] = (c, h) => ReadAllAsync(new SubmissionQuery.SubmissionQueryClient(c).ListDecisions(new() { ProcessId = Id() }, h, cancellationToken: Ct)),
+        ["pb.oversight.v1.ProgressQuery/GetProcessProgress"] = (c, h) => new ProgressQuery.ProgressQueryClient(c).GetProcessProgressAsync(new() { ProcessId = Id() }, h, cancellationToken: Ct).ResponseAsync,
+        ["pb.oversight.v1.ProgressQuery/ListProjects"] = (c, h) => ReadAllAsync(new ProgressQuery.ProgressQueryClient(c).ListProjects(new() { Jurisdiction = "150101" }, h, cancellationToken: Ct)),
     };
 
     public static TheoryData<string> Methods => [.. Calls.Keys];

@@ -8,7 +8,7 @@ namespace PBServices.EndToEnd.Tests;
 /// <summary>What an integrator gets from the OpenAPI documents and the API reference at the gateway.</summary>
 public sealed class OpenApiTests(SystemFixture system)
 {
-    private static readonly string[] Services = ["registration", "deliberation", "technical-assessment", "coordination", "ministry-submission"];
+    private static readonly string[] Services = ["registration", "deliberation", "technical-assessment", "coordination", "ministry-submission", "oversight"];
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static TheoryData<string> ServiceNames => new(Services);

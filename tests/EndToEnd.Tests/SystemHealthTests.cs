@@ -12,11 +12,13 @@ public sealed class SystemHealthTests(SystemFixture system)
     [InlineData("assessmentdb")]
     [InlineData("coordinationdb")]
     [InlineData("submissiondb")]
+    [InlineData("oversightdb")]
     [InlineData("registration")]
     [InlineData("deliberation")]
     [InlineData("technical-assessment")]
     [InlineData("coordination")]
     [InlineData("ministry-submission")]
+    [InlineData("oversight")]
     [InlineData("gateway")]
     [InlineData("portal")]
     public async Task Every_resource_on_the_dashboard_becomes_healthy(string resource)
