@@ -16,7 +16,7 @@ namespace PBServices.BuildingBlocks.Tests;
 /// </summary>
 public sealed class OversightReportCarriageTests(LocalBrokerAndDatabase servers) : IAsyncLifetime
 {
-    private const string Cajamarca = "070101";
+    private const string Callao = "070101";
     private static readonly DateTimeOffset Raised = new(2026, 3, 2, 15, 0, 0, TimeSpan.Zero);
     private MigratedDatabase _database = null!;
 
@@ -26,7 +26,7 @@ public sealed class OversightReportCarriageTests(LocalBrokerAndDatabase servers)
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 
-    private static FindingEscalated Escalation(int fiscalYear, string jurisdiction = Cajamarca, Guid? findingId = null) => new()
+    private static FindingEscalated Escalation(int fiscalYear, string jurisdiction = Callao, Guid? findingId = null) => new()
     {
         Jurisdiction = jurisdiction,
         ProcessId = Guid.CreateVersion7(),
@@ -43,7 +43,7 @@ public sealed class OversightReportCarriageTests(LocalBrokerAndDatabase servers)
         EscalatedAt = Raised.AddDays(20),
     };
 
-    private async Task<ListFormalized> FormalizedAsync(int fiscalYear, string jurisdiction = Cajamarca)
+    private async Task<ListFormalized> FormalizedAsync(int fiscalYear, string jurisdiction = Callao)
     {
         var list = new ListFormalized
         {

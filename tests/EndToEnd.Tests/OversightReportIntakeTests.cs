@@ -16,7 +16,7 @@ using PBServices.Grpc.Intake;
 namespace PBServices.EndToEnd.Tests;
 
 /// <summary>
-/// The oversight report at the national intake: a deployment of Cajamarca's province (070100, department 07, which no other
+/// The oversight report at the national intake: a deployment of the province of Callao (070100, department 07, which no other
 /// test uses; 070101 is left to the hand-off from a real oversight committee) sends packages whose report states the
 /// committee's escalated findings, and the Ministry's officer reads them beside the projects.
 /// </summary>
