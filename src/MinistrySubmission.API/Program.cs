@@ -26,6 +26,7 @@ builder.AddEventBus("ministry-submission", bus =>
     bus.AddConsumer<ProcessOpenedStageHistory>();
     bus.AddConsumer<StageAdvancedStageHistory>();
     bus.AddConsumer<ListFormalizedHandler>();
+    bus.AddConsumer<FindingEscalatedHandler>();
 });
 
 // The Ministry's national intake: another deployment and trust domain, reached only over gRPC with its own credentials.

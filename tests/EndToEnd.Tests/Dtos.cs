@@ -8,7 +8,8 @@ public sealed record AssessmentDto(Guid AssessmentId, Guid ProposalId, Guid Proc
 public sealed record ListItemDto(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank);
 public sealed record PrioritizedListDto(Guid ListId, Guid ProcessId, string Rule, decimal BudgetCeiling, decimal TotalCost, List<ListItemDto> Projects);
 public sealed record CoordinatedListDto(Guid ListId, Guid ProcessId, string Jurisdiction, string Status, decimal BudgetCeiling, decimal TotalCost, string? ActaReference, List<ListItemDto> Projects);
-public sealed record SubmissionDto(Guid SubmissionId, Guid ProcessId, string Jurisdiction, string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, int Attempts, string? LastError, string? RejectionReason, List<SubmittedProjectDto> Projects);
+public sealed record SubmissionDto(Guid SubmissionId, Guid ProcessId, string Jurisdiction, string Status, string ContentHash, string? IntakeReceipt, decimal TotalCost, int Attempts, string? LastError, string? RejectionReason, List<SubmittedProjectDto> Projects,
+    int ReportedFindings = 0);
 
 public sealed record SubmittedProjectDto(Guid ProposalId, string Title, decimal Cost, decimal Score, int Rank, ProjectDecisionDto? Decision);
 

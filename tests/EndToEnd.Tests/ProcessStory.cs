@@ -61,18 +61,21 @@ public sealed class ProcessStory
         quotas = new object[] { new { body = "Delegates", group = "Women", minimumSeats = 3 }, new { body = "DirectiveCommittee", group = "Women", minimumSeats = 3 } },
     };
 
-    public static object OpenRequest(string name, decimal ceiling, string level = "district", object? calendar = null, object? rules = null) =>
-        new { name, fiscalYear = DateTime.UtcNow.Year + 1, level, budgetCeiling = ceiling, calendar = calendar ?? CompressedCalendar(), rules = rules ?? IloRules() };
+    public static object OpenRequest(string name, decimal ceiling, string level = "district", object? calendar = null, object? rules = null, int? fiscalYear = null) =>
+        new { name, fiscalYear = fiscalYear ?? DateTime.UtcNow.Year + 1, level, budgetCeiling = ceiling, calendar = calendar ?? CompressedCalendar(), rules = rules ?? IloRules() };
 
     /// <summary>A document that is a PDF by its content, as the registration desk would scan one.</summary>
     public static byte[] Pdf(string text) => System.Text.Encoding.ASCII.GetBytes($"%PDF-1.4\n% {text}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
-    /// <summary>Opens the process for next year; it starts in Preparation, when agents register. Ilo's rules unless <paramref name="rules"/> says otherwise.</summary>
+    /// <summary>
+    /// Opens the process for next year (or <paramref name="fiscalYear"/>); it starts in Preparation, when agents register. Ilo's rules
+    /// unless <paramref name="rules"/> says otherwise.
+    /// </summary>
     public static async Task<ProcessStory> OpenAsync(SystemFixture system, string jurisdiction, string name, decimal ceiling, CancellationToken ct, string level = "district",
-        object? rules = null)
+        object? rules = null, int? fiscalYear = null)
     {
         var admin = system.As(await system.TokenAsync("process-admin", jurisdiction, $"pp-{jurisdiction}"));
-        var opened = await admin.PostAsJsonAsync("/api/registration/processes", OpenRequest(name, ceiling, level, rules: rules), ct);
+        var opened = await admin.PostAsJsonAsync("/api/registration/processes", OpenRequest(name, ceiling, level, rules: rules, fiscalYear: fiscalYear), ct);
         Assert.True(opened.StatusCode == HttpStatusCode.Created, $"open: {(int)opened.StatusCode} {await opened.Content.ReadAsStringAsync(ct)}");
         return new ProcessStory(system, jurisdiction, admin, (await opened.Content.ReadFromJsonAsync<ProcessDto>(ct))!, ct);
     }

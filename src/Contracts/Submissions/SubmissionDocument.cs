@@ -29,6 +29,30 @@ public sealed record SubmittedActa(string Reference, string? ContentHash, int Au
 public sealed record StageReached(Stage Stage, DateTimeOffset At);
 
 /// <summary>
+/// A finding the oversight committee of an earlier fiscal year's process escalated to the council, with every answer the
+/// government gave, as it travels in the oversight report of the jurisdiction's next submission (<see cref="FindingEscalated"/>).
+/// Nothing about who raised or answered it: the report states the finding, not the people.
+/// </summary>
+public sealed record ReportedFinding(
+    Guid FindingId,
+    /// <summary>The process whose execution the finding is about, and its fiscal year.</summary>
+    Guid ProcessId,
+    int FiscalYear,
+    Guid? ProposalId,
+    string? ProjectTitle,
+    FindingKind Kind,
+    string Text,
+    DateTimeOffset RaisedAt,
+    DateTimeOffset AnswerDue,
+    IReadOnlyList<FindingAnswer> Answers,
+    string EscalationReason,
+    DateTimeOffset EscalatedAt)
+{
+    public static ReportedFinding Of(FindingEscalated e) => new(e.FindingId, e.ProcessId, e.FiscalYear, e.ProposalId, e.ProjectTitle, e.Kind, e.Text, e.RaisedAt,
+        e.AnswerDue, e.Answers, e.EscalationReason, e.EscalatedAt);
+}
+
+/// <summary>
 /// The document a deployment submits to the Ministry (format <see cref="Format"/>): canonical JSON, keys in ordinal order at
 /// every level, amounts as strings with two decimals, times in UTC to the millisecond. The same document always gives the
 /// same bytes, so its SHA-256 identifies it; <see cref="Parse"/> accepts only what <see cref="Canonicalize"/> would write.
@@ -44,9 +68,18 @@ public sealed record SubmissionDocument(
     DateTimeOffset ApprovedAt,
     SubmittedActa Acta,
     IReadOnlyList<StageReached> Stages,
-    IReadOnlyList<SubmittedProjectEntry> Projects)
+    IReadOnlyList<SubmittedProjectEntry> Projects,
+    /// <summary>The oversight report: escalated findings of earlier years no package carried before. Null or empty: none, and the section is omitted.</summary>
+    IReadOnlyList<ReportedFinding>? OversightReport = null)
 {
     public const string Format = "pb-services/submission/v3";
+
+    /// <summary>The report's findings in the order the document states them: by escalation time (to the millisecond), then by id.</summary>
+    public IReadOnlyList<ReportedFinding> Findings => InReportOrder(OversightReport ?? []);
+
+    /// <summary>By the escalation time as written (so findings a tick apart within one millisecond keep one order), then by id as written.</summary>
+    public static IReadOnlyList<ReportedFinding> InReportOrder(IEnumerable<ReportedFinding> findings) =>
+        findings.OrderBy(f => Time(f.EscalatedAt), StringComparer.Ordinal).ThenBy(f => f.FindingId.ToString(), StringComparer.Ordinal).ToList();
 
     public decimal TotalCost => Projects.Sum(p => p.Cost);
 
@@ -85,6 +118,11 @@ public sealed record SubmissionDocument(
             w.WriteString("jurisdiction", Jurisdiction);
             w.WriteString("level", Level.ToString());
             w.WriteString("listId", ListId.ToString());
+            // Omitted when empty, so a package without findings is byte for byte what it was before reports existed.
+            if (OversightReport is { Count: > 0 })
+            {
+                WriteOversightReport(w);
+            }
             w.WriteString("ownCommitment", Amount(OwnCommitment));
             w.WriteString("processId", ProcessId.ToString());
             w.WriteStartArray("projects");
@@ -147,6 +185,54 @@ public sealed record SubmissionDocument(
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    private void WriteOversightReport(Utf8JsonWriter w)
+    {
+        w.WriteStartObject("oversightReport");
+        w.WriteStartArray("findings");
+        foreach (var f in Findings)
+        {
+            w.WriteStartObject();
+            w.WriteString("answerDue", Time(f.AnswerDue));
+            // In the order given: the intake checks that it is the order they were answered in.
+            w.WriteStartArray("answers");
+            foreach (var a in f.Answers)
+            {
+                w.WriteStartObject();
+                w.WriteString("answeredAt", Time(a.AnsweredAt));
+                w.WriteString("text", a.Text);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteString("escalatedAt", Time(f.EscalatedAt));
+            w.WriteString("escalationReason", f.EscalationReason);
+            w.WriteString("findingId", f.FindingId.ToString());
+            w.WriteNumber("fiscalYear", f.FiscalYear);
+            w.WriteString("kind", f.Kind.ToString());
+            w.WriteString("processId", f.ProcessId.ToString());
+            if (f.ProjectTitle is { } title)
+            {
+                w.WriteString("projectTitle", title);
+            }
+            else
+            {
+                w.WriteNull("projectTitle");
+            }
+            if (f.ProposalId is { } proposal)
+            {
+                w.WriteString("proposalId", proposal.ToString());
+            }
+            else
+            {
+                w.WriteNull("proposalId");
+            }
+            w.WriteString("raisedAt", Time(f.RaisedAt));
+            w.WriteString("text", f.Text);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
     /// <summary>
     /// Reads a received document. Anything that is not this format, field by field, or not in canonical form (key order,
     /// spacing, amount and time spelling) is refused with the path of the first problem.
@@ -175,7 +261,8 @@ public sealed record SubmissionDocument(
                     var o = Object(s, at);
                     return new StageReached(Enum<Stage>(o, "stage", at), When(o, "at", at));
                 }).ToList(),
-                Array(root, "projects").Select((p, i) => ProjectOf(Object(p, $"projects[{i}]"), $"projects[{i}].")).ToList());
+                Array(root, "projects").Select((p, i) => ProjectOf(Object(p, $"projects[{i}]"), $"projects[{i}].")).ToList(),
+                root.TryGetProperty("oversightReport", out var report) ? OversightReportOf(report) : null);
         }
         catch (JsonException e)
         {
@@ -186,6 +273,27 @@ public sealed record SubmissionDocument(
             throw new SubmissionFormatException("$", "Not in canonical form (key order, spacing, amounts with two decimals, UTC times to the millisecond)");
         }
         return document;
+    }
+
+    private static IReadOnlyList<ReportedFinding> OversightReportOf(JsonElement report)
+    {
+        var findings = Array(Object(report, "oversightReport"), "findings", "oversightReport.").Select((f, i) =>
+        {
+            var at = $"oversightReport.findings[{i}].";
+            var o = Object(f, $"oversightReport.findings[{i}]");
+            return new ReportedFinding(
+                Id(o, "findingId", at), Id(o, "processId", at), Int(o, "fiscalYear", at),
+                Required(o, "proposalId", at).ValueKind == JsonValueKind.Null ? null : Id(o, "proposalId", at),
+                NullableText(o, "projectTitle", at), Enum<FindingKind>(o, "kind", at), Text(o, "text", at), When(o, "raisedAt", at), When(o, "answerDue", at),
+                Array(o, "answers", at).Select((a, j) =>
+                {
+                    var aat = $"{at}answers[{j}].";
+                    var ao = Object(a, $"{at}answers[{j}]");
+                    return new FindingAnswer(Text(ao, "text", aat), When(ao, "answeredAt", aat));
+                }).ToList(),
+                Text(o, "escalationReason", at), When(o, "escalatedAt", at));
+        }).ToList();
+        return findings.Count > 0 ? findings : throw new SubmissionFormatException("oversightReport.findings", "A report without findings is omitted, not sent empty");
     }
 
     private static SubmittedProjectEntry ProjectOf(JsonElement p, string at)

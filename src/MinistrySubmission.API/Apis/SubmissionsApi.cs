@@ -17,7 +17,7 @@ public static class SubmissionsApi
         app.MapGet("/api/submissions/processes/{processId:guid}", GetSubmission)
             .AllowAnonymous()
             .WithTag("Submissions", "What this deployment submitted to the Ministry for each formalized list, how its delivery went, and the Ministry's decisions.")
-            .WithSummary("Get the submission of a process: delivery status, content hash, the Ministry's receipt or reasons, and each project with the Ministry's decision");
+            .WithSummary("Get the submission of a process: delivery status, content hash, the Ministry's receipt or reasons, each project with the Ministry's decision, and how many escalated findings its oversight report carries");
         app.MapPost("/api/submissions/processes/{processId:guid}/redelivery", Redeliver)
             .RequireAuthorization(Roles.ProcessAdmin)
             .WithTag("Submissions", "What this deployment submitted to the Ministry for each formalized list, how its delivery went, and the Ministry's decisions.")

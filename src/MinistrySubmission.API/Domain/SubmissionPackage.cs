@@ -18,9 +18,11 @@ public sealed record SubmissionPackage(Guid SubmissionId, SubmissionDocument Doc
 
     /// <summary>
     /// The formalized list with its dossier and the stages the process entered so far. A list without a dossier was published
-    /// before submissions carried one: the Ministry's format requires it, so it cannot become a package.
+    /// before submissions carried one: the Ministry's format requires it, so it cannot become a package. The oversight report
+    /// (<see cref="OversightReport.For"/>) goes as given; none leaves the document as it was before reports existed.
     /// </summary>
-    public static SubmissionPackage Build(Guid submissionId, ListFormalized list, IReadOnlyList<StageReached> stages)
+    public static SubmissionPackage Build(Guid submissionId, ListFormalized list, IReadOnlyList<StageReached> stages,
+        IReadOnlyList<ReportedFinding>? oversightReport = null)
     {
         var dossier = list.Dossier ?? throw new InvalidOperationException(
             $"ListFormalized {list.EventId} of process {list.ProcessId} carries no dossier: it was published before submissions carried one");
@@ -31,7 +33,7 @@ public sealed record SubmissionPackage(Guid SubmissionId, SubmissionDocument Doc
         var signatures = list.Signatures ?? new ActaSignatures(0, 0, []);
         var document = new SubmissionDocument(submissionId, list.ProcessId, list.ListId, list.Jurisdiction, list.Level, list.FiscalYear, list.BudgetCeiling,
             list.ApprovedAt, new SubmittedActa(list.ActaReference, list.ActaContentHash, signatures.Authorities, signatures.Agents, signatures.Approvals),
-            stages, projects);
+            stages, projects, oversightReport is { Count: > 0 } ? oversightReport : null);
         var content = document.Canonicalize();
         return new SubmissionPackage(submissionId, document, content, HashOf(content));
     }
@@ -48,6 +50,13 @@ public sealed record SubmissionPackage(Guid SubmissionId, SubmissionDocument Doc
             decimal.Parse(p.GetProperty("cost").GetString()!, CultureInfo.InvariantCulture),
             decimal.Parse(p.GetProperty("score").GetString()!, CultureInfo.InvariantCulture),
             p.GetProperty("rank").GetInt32())).ToList();
+    }
+
+    /// <summary>How many findings the stored document's oversight report states.</summary>
+    public static int ReportedFindingsOf(string canonicalContent)
+    {
+        using var doc = JsonDocument.Parse(canonicalContent);
+        return doc.RootElement.TryGetProperty("oversightReport", out var report) ? report.GetProperty("findings").GetArrayLength() : 0;
     }
 }
 

@@ -110,6 +110,7 @@ public sealed class SubmissionQueryService(UnitOfWorkFactory db) : SubmissionQue
             TotalCost = Soles(s.TotalCost),
             FiscalYear = s.FiscalYear,
             RejectionReason = s.RejectionReason ?? "",
+            ReportedFindings = s.ReportedFindings,
         };
         reply.Projects.AddRange(s.Projects.Select(p => new SubmittedProject
         {

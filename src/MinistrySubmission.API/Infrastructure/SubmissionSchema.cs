@@ -13,7 +13,50 @@ internal static class SubmissionSchema
         new(2, "audit log", AuditSchema.Sql),
         new(3, "trace context and stage copy", BuildingBlockSchema.OutboxTraceContext, ProcessStageStore.Schema, SubmissionTraceContext),
         new(4, "the national intake: a configured signing key, stage history, the Ministry's decisions", NationalIntake),
+        new(5, "escalated findings and the package that carries each to the Ministry", EscalatedFindings),
     ];
+
+    /// <summary>
+    /// The oversight committee's findings escalated to the council, one row per finding. Each travels once, in the oversight
+    /// report of the first package of its jurisdiction for a later fiscal year: the database refuses a second carrier and one
+    /// that breaks the rule, whatever the code does.
+    /// </summary>
+    private const string EscalatedFindings = """
+        CREATE TABLE escalated_findings (
+            finding_id         uuid PRIMARY KEY,
+            jurisdiction       text        NOT NULL,
+            process_id         uuid        NOT NULL,
+            fiscal_year        int         NOT NULL,
+            proposal_id        uuid        NULL,
+            project_title      text        NULL CHECK (project_title IS NULL OR proposal_id IS NOT NULL),
+            kind               text        NOT NULL CHECK (kind IN ('Finding', 'InformationRequest')),
+            text               text        NOT NULL CHECK (length(btrim(text)) > 0),
+            raised_at          timestamptz NOT NULL,
+            answer_due         timestamptz NOT NULL,
+            answers            jsonb       NOT NULL CHECK (jsonb_typeof(answers) = 'array'),
+            escalation_reason  text        NOT NULL CHECK (length(btrim(escalation_reason)) > 0),
+            escalated_at       timestamptz NOT NULL,
+            received_at        timestamptz NOT NULL,
+            carried_by         uuid        NULL REFERENCES submissions (id)
+        );
+        CREATE INDEX escalated_findings_waiting ON escalated_findings (jurisdiction, finding_id) WHERE carried_by IS NULL;
+        CREATE INDEX escalated_findings_by_carrier ON escalated_findings (carried_by) WHERE carried_by IS NOT NULL;
+
+        CREATE FUNCTION escalated_finding_carried_once() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF OLD.carried_by IS NOT NULL AND NEW.carried_by IS DISTINCT FROM OLD.carried_by THEN
+                RAISE EXCEPTION 'finding % was carried by submission % already', OLD.finding_id, OLD.carried_by USING ERRCODE = 'unique_violation';
+            END IF;
+            IF NEW.carried_by IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM submissions s WHERE s.id = NEW.carried_by AND s.jurisdiction = NEW.jurisdiction AND s.fiscal_year > NEW.fiscal_year) THEN
+                RAISE EXCEPTION 'finding % (% %) may only travel with a later fiscal year''s submission of its jurisdiction', NEW.finding_id, NEW.jurisdiction,
+                    NEW.fiscal_year USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER escalated_findings_carried_once BEFORE INSERT OR UPDATE ON escalated_findings
+            FOR EACH ROW EXECUTE FUNCTION escalated_finding_carried_once();
+        """;
 
     /// <summary>
     /// The Ministry's intake is another deployment now: its table goes, and so does the private key kept in clear (the key is

@@ -5,6 +5,7 @@ using Npgsql;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 using PBServices.Contracts.Submissions;
 using PBServices.MinistrySubmission.Domain;
 
@@ -21,7 +22,9 @@ public sealed record SubmissionView(Guid SubmissionId, Guid ProcessId, string Ju
     string? RejectionReason,
     /// <summary>The key the package was signed with when sent (SHA-256 of its SubjectPublicKeyInfo); null while pending.</summary>
     string? KeyId,
-    IReadOnlyList<SubmittedProjectView> Projects);
+    IReadOnlyList<SubmittedProjectView> Projects,
+    /// <summary>How many escalated findings of earlier years the package's oversight report carries to the Ministry.</summary>
+    int ReportedFindings);
 
 public sealed record DecisionView(Guid DecisionId, long Sequence, Guid ProcessId, Guid ProposalId, string Decision, decimal ApprovedAmount, string Reason,
     DateTimeOffset DecidedAt);
@@ -42,6 +45,58 @@ internal static class SubmissionStore
                 package.SubmissionId, package.Document.ProcessId, package.Document.ListId, package.Document.Jurisdiction, package.Document.FiscalYear,
                 package.CanonicalContent, package.ContentHash, package.TotalCost, status = SubmissionStatus.Pending.ToString(), now = uow.Now, traceParent, traceState,
             }, ct));
+
+    /// <summary>One row per finding: a repeated escalation of a finding already kept changes nothing; false then.</summary>
+    public static async Task<bool> InsertEscalatedFindingAsync(this UnitOfWork uow, EscalatedFinding e, CancellationToken ct)
+    {
+        var f = e.Finding;
+        return await uow.Connection.ExecuteAsync(uow.Command(
+            """
+            INSERT INTO escalated_findings (finding_id, jurisdiction, process_id, fiscal_year, proposal_id, project_title, kind, text, raised_at, answer_due,
+                                            answers, escalation_reason, escalated_at, received_at)
+            VALUES (@FindingId, @jurisdiction, @ProcessId, @FiscalYear, @ProposalId, @ProjectTitle, @kind, @Text, @raisedAt, @answerDue,
+                    @answers::jsonb, @EscalationReason, @escalatedAt, @now)
+            ON CONFLICT (finding_id) DO NOTHING
+            """,
+            new
+            {
+                f.FindingId, jurisdiction = e.Jurisdiction, f.ProcessId, f.FiscalYear, f.ProposalId, f.ProjectTitle, kind = f.Kind.ToString(), f.Text,
+                raisedAt = f.RaisedAt.ToUniversalTime(), answerDue = f.AnswerDue.ToUniversalTime(),
+                answers = JsonSerializer.Serialize(f.Answers.Select(a => new AnswerJson(a.Text, a.AnsweredAt.ToUniversalTime())), JsonSerializerOptions.Web),
+                f.EscalationReason, escalatedAt = f.EscalatedAt.ToUniversalTime(), now = uow.Now,
+            }, ct)) == 1;
+    }
+
+    /// <summary>
+    /// The jurisdiction's findings no package carried yet, locked until the transaction ends, in id order so two packages
+    /// built at once take the locks in one order. The second waits for the first; PostgreSQL then reads the rows again and
+    /// leaves out those the first carried.
+    /// </summary>
+    public static async Task<IReadOnlyList<EscalatedFinding>> LockWaitingFindingsAsync(this UnitOfWork uow, string jurisdiction, CancellationToken ct) =>
+        (await uow.Connection.QueryAsync<FindingRow>(uow.Command(
+            $"{FindingSelect} WHERE jurisdiction = @jurisdiction AND carried_by IS NULL ORDER BY finding_id FOR UPDATE",
+            new { jurisdiction }, ct))).Select(r => r.ToFinding()).ToList();
+
+    /// <summary>Records that the submission carries these findings; a finding some other package carried meanwhile fails the whole package.</summary>
+    public static async Task MarkCarriedAsync(this UnitOfWork uow, Guid submissionId, IReadOnlyList<ReportedFinding> findings, CancellationToken ct)
+    {
+        if (findings.Count == 0)
+        {
+            return;
+        }
+        var ids = findings.Select(f => f.FindingId).ToArray();
+        var marked = await uow.Connection.ExecuteAsync(uow.Command(
+            "UPDATE escalated_findings SET carried_by = @submissionId WHERE finding_id = ANY(@ids) AND carried_by IS NULL", new { submissionId, ids }, ct));
+        if (marked != ids.Length)
+        {
+            throw new InvalidOperationException($"Only {marked} of the {ids.Length} findings of submission {submissionId} were still waiting for a package");
+        }
+    }
+
+    /// <summary>The findings a submission carried, in the order its document states them.</summary>
+    public static async Task<IReadOnlyList<EscalatedFinding>> GetCarriedFindingsAsync(this UnitOfWork uow, Guid submissionId, CancellationToken ct) =>
+        (await uow.Connection.QueryAsync<FindingRow>(uow.Command(
+            $"{FindingSelect} WHERE carried_by = @submissionId ORDER BY escalated_at, finding_id", new { submissionId }, ct))).Select(r => r.ToFinding()).ToList();
 
     /// <summary>A redelivered event finds the stage already recorded and changes nothing.</summary>
     public static Task RecordStageEnteredAsync(this UnitOfWork uow, Guid processId, Stage stage, DateTimeOffset at, CancellationToken ct) =>
@@ -168,6 +223,26 @@ internal static class SubmissionStore
             ON CONFLICT (decision_id) DO NOTHING
             """, new { d.DecisionId, d.Sequence, d.SubmissionId, d.ProcessId, d.ProposalId, d.Decision, d.ApprovedAmount, d.Reason, d.DecidedAt, now = uow.Now }, ct)) == 1;
 
+    private const string FindingSelect = """
+        SELECT finding_id AS FindingId, jurisdiction, process_id AS ProcessId, fiscal_year AS FiscalYear, proposal_id AS ProposalId, project_title AS ProjectTitle,
+               kind, text, raised_at AS RaisedAt, answer_due AS AnswerDue, answers::text AS Answers, escalation_reason AS EscalationReason,
+               escalated_at AS EscalatedAt, carried_by AS CarriedBy
+        FROM escalated_findings
+        """;
+
+    private sealed record AnswerJson(string Text, DateTimeOffset AnsweredAt);
+
+    private sealed record FindingRow(Guid FindingId, string Jurisdiction, Guid ProcessId, int FiscalYear, Guid? ProposalId, string? ProjectTitle, string Kind,
+        string Text, DateTime RaisedAt, DateTime AnswerDue, string Answers, string EscalationReason, DateTime EscalatedAt, Guid? CarriedBy)
+    {
+        public EscalatedFinding ToFinding() => new(Jurisdiction, new ReportedFinding(FindingId, ProcessId, FiscalYear, ProposalId, ProjectTitle,
+            Enum.Parse<FindingKind>(Kind), Text, Utc(RaisedAt), Utc(AnswerDue),
+            JsonSerializer.Deserialize<List<AnswerJson>>(Answers, JsonSerializerOptions.Web)!.Select(a => new FindingAnswer(a.Text, a.AnsweredAt.ToUniversalTime())).ToList(),
+            EscalationReason, Utc(EscalatedAt)), CarriedBy);
+
+        private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc), TimeSpan.Zero);
+    }
+
     // Any constant: the lock lives in this service's own database.
     private const long DecisionStreamLock = 0x5042_4d49_4e44_4543;
 
@@ -198,7 +273,8 @@ internal static class SubmissionStore
             var projects = SubmissionPackage.ProjectsOf(CanonicalContent).OrderBy(p => p.Rank).Select(p => new SubmittedProjectView(p.ProposalId, p.Title, p.Cost, p.Score, p.Rank,
                 decisions.TryGetValue(p.ProposalId, out var d) ? new ProjectDecisionView(d.Decision, d.ApprovedAmount, d.Reason, d.DecidedAt.ToUniversalTime()) : null)).ToList();
             return new SubmissionView(Id, ProcessId, Jurisdiction, FiscalYear, status, ContentHash, IntakeReceipt, TotalCost, Attempts, LastError,
-                DeliveredAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null, status == SubmissionStatus.Rejected ? LastError : null, KeyId, projects);
+                DeliveredAt is { } at ? new DateTimeOffset(at, TimeSpan.Zero) : null, status == SubmissionStatus.Rejected ? LastError : null, KeyId, projects,
+                SubmissionPackage.ReportedFindingsOf(CanonicalContent));
         }
     }
 }

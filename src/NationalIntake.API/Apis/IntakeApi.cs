@@ -44,7 +44,7 @@ public static class IntakeApi
         submissions.MapGet("/refusals", ListRefusals).WithSummary("List the packages the intake refused, latest first, with every reason");
         submissions.MapGet("/submissions", ListSubmissions).WithSummary("List the recorded submissions, as they arrived");
         submissions.MapGet("/submissions/{submissionId:guid}", GetSubmission).WithName("GetIntakeSubmission")
-            .WithSummary("Get a recorded submission with its projects and their decisions");
+            .WithSummary("Get a recorded submission with its projects and their decisions, and the oversight report it carries: the committee's escalated findings of earlier years");
         submissions.MapPost("/submissions/{submissionId:guid}/decisions", Decide)
             .WithSummary("Record the Ministry's decision on one project: approved for the budget with an amount, or rejected with a reason")
             .Refuses(StatusCodes.Status409Conflict, "The project already has a decision.");

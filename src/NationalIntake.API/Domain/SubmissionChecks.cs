@@ -193,6 +193,65 @@ public static class SubmissionChecks
         {
             yield return problem;
         }
+        foreach (var problem in OversightReportProblems(d))
+        {
+            yield return problem;
+        }
+    }
+
+    /// <summary>
+    /// The oversight report: findings of earlier fiscal years only (a finding travels with a later year's submission), each once,
+    /// with its text, and its answers as they were given, in order, after it was raised.
+    /// </summary>
+    public static IEnumerable<SubmissionProblem> OversightReportProblems(SubmissionDocument d)
+    {
+        foreach (var repeated in d.Findings.GroupBy(f => f.FindingId).Where(g => g.Count() > 1))
+        {
+            yield return new(RefusalKind.InvalidArgument, "oversightReport.findings", $"finding {repeated.Key} is reported {repeated.Count()} times");
+        }
+        foreach (var f in d.Findings)
+        {
+            var at = $"oversightReport.findings[{f.FindingId}]";
+            if (f.FiscalYear >= d.FiscalYear)
+            {
+                yield return new(RefusalKind.FailedPrecondition, $"{at}.fiscalYear",
+                    $"{f.FiscalYear} is not earlier than the submission's fiscal year {d.FiscalYear}: a finding is reported with a later year's submission");
+            }
+            if (string.IsNullOrWhiteSpace(f.Text))
+            {
+                yield return new(RefusalKind.FailedPrecondition, $"{at}.text", "the finding has no text");
+            }
+            if (string.IsNullOrWhiteSpace(f.EscalationReason))
+            {
+                yield return new(RefusalKind.FailedPrecondition, $"{at}.escalationReason", "the escalation has no reason");
+            }
+            if (f.ProjectTitle is not null && f.ProposalId is null)
+            {
+                yield return new(RefusalKind.InvalidArgument, $"{at}.projectTitle", "names a project but proposalId is null");
+            }
+            if (f.EscalatedAt < f.RaisedAt)
+            {
+                yield return new(RefusalKind.FailedPrecondition, $"{at}.escalatedAt", $"{Iso(f.EscalatedAt)} is before the finding was raised ({Iso(f.RaisedAt)})");
+            }
+            for (var i = 0; i < f.Answers.Count; i++)
+            {
+                var answer = f.Answers[i];
+                if (string.IsNullOrWhiteSpace(answer.Text))
+                {
+                    yield return new(RefusalKind.FailedPrecondition, $"{at}.answers[{i}].text", "the answer has no text");
+                }
+                if (answer.AnsweredAt < f.RaisedAt)
+                {
+                    yield return new(RefusalKind.FailedPrecondition, $"{at}.answers[{i}].answeredAt",
+                        $"{Iso(answer.AnsweredAt)} is before the finding was raised ({Iso(f.RaisedAt)})");
+                }
+                if (i > 0 && answer.AnsweredAt < f.Answers[i - 1].AnsweredAt)
+                {
+                    yield return new(RefusalKind.InvalidArgument, $"{at}.answers[{i}].answeredAt",
+                        $"{Iso(answer.AnsweredAt)} is before the answer preceding it ({Iso(f.Answers[i - 1].AnsweredAt)}): answers are stated in the order given");
+                }
+            }
+        }
     }
 
     private static IEnumerable<SubmissionProblem> ActaProblems(SubmittedActa acta)

@@ -41,6 +41,7 @@ public sealed class IntakeQueryService(UnitOfWorkFactory db) : IntakeQuery.Intak
             ApprovedAmount = p.ApprovedAmount is { } a ? Replies.Amount(a) : "",
             Reason = p.Reason ?? "",
         }));
+        reply.OversightReport.AddRange(detail.OversightReport.Select(f => f.ToReply()));
         return reply;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PBServices.Contracts.Submissions;
 using PBServices.Grpc.Intake;
 using PBServices.NationalIntake.Infrastructure;
 
@@ -38,5 +39,26 @@ internal static class Replies
         TotalCost = Amount(s.TotalCost),
         Projects = s.Projects,
         Decided = s.Decided,
+        ReportedFindings = s.ReportedFindings,
     };
+
+    public static ReceivedFinding ToReply(this ReportedFinding f)
+    {
+        var reply = new ReceivedFinding
+        {
+            FindingId = f.FindingId.ToString(),
+            ProcessId = f.ProcessId.ToString(),
+            FiscalYear = f.FiscalYear,
+            ProposalId = f.ProposalId?.ToString() ?? "",
+            ProjectTitle = f.ProjectTitle ?? "",
+            Kind = f.Kind.ToString(),
+            Text = f.Text,
+            RaisedAt = Iso(f.RaisedAt),
+            AnswerDue = Iso(f.AnswerDue),
+            EscalationReason = f.EscalationReason,
+            EscalatedAt = Iso(f.EscalatedAt),
+        };
+        reply.Answers.AddRange(f.Answers.Select(a => new ReceivedAnswer { Text = a.Text, AnsweredAt = Iso(a.AnsweredAt) }));
+        return reply;
+    }
 }

@@ -9,7 +9,43 @@ internal static class IntakeSchema
     public static readonly IReadOnlyList<Migration> Migrations =
     [
         new(1, "clients, keys, submissions, decisions, refusals", AuditSchema.Sql, Baseline),
+        new(2, "the oversight report of each submission", OversightReports),
     ];
+
+    /// <summary>
+    /// The escalated findings a package's oversight report states, for the officers who read them beside it. A finding is
+    /// reported once in the whole country, and only with a later fiscal year's submission of its jurisdiction.
+    /// </summary>
+    private const string OversightReports = """
+        CREATE TABLE submission_findings (
+            submission_id      uuid        NOT NULL REFERENCES submissions (submission_id),
+            position           int         NOT NULL CHECK (position >= 1),
+            finding_id         uuid        NOT NULL CONSTRAINT submission_findings_reported_once UNIQUE,
+            process_id         uuid        NOT NULL,
+            fiscal_year        int         NOT NULL,
+            proposal_id        uuid        NULL,
+            project_title      text        NULL CHECK (project_title IS NULL OR proposal_id IS NOT NULL),
+            kind               text        NOT NULL CHECK (kind IN ('Finding', 'InformationRequest')),
+            text               text        NOT NULL CHECK (length(btrim(text)) > 0),
+            raised_at          timestamptz NOT NULL,
+            answer_due         timestamptz NOT NULL,
+            answers            jsonb       NOT NULL CHECK (jsonb_typeof(answers) = 'array'),
+            escalation_reason  text        NOT NULL CHECK (length(btrim(escalation_reason)) > 0),
+            escalated_at       timestamptz NOT NULL CHECK (escalated_at >= raised_at),
+            PRIMARY KEY (submission_id, position)
+        );
+
+        CREATE FUNCTION finding_of_an_earlier_year() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.fiscal_year >= (SELECT fiscal_year FROM submissions WHERE submission_id = NEW.submission_id) THEN
+                RAISE EXCEPTION 'finding % is about fiscal year %, not earlier than its submission''s', NEW.finding_id, NEW.fiscal_year
+                    USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER submission_findings_earlier_year BEFORE INSERT OR UPDATE ON submission_findings
+            FOR EACH ROW EXECUTE FUNCTION finding_of_an_earlier_year();
+        """;
 
     private const string Baseline = """
         -- Client credentials the intake issued: only the secret's SHA-256 is kept.

@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Dapper;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Contracts;
+using PBServices.Contracts.IntegrationEvents;
 using PBServices.Contracts.Submissions;
 using PBServices.NationalIntake.Domain;
 
@@ -21,12 +23,19 @@ public sealed record Refusal(long Id, DateTimeOffset RefusedAt, string ClientId,
 public sealed record StoredReceipt(string Receipt, string ContentHash, DateTimeOffset ReceivedAt);
 
 public sealed record SubmissionSummary(Guid SubmissionId, Guid ProcessId, string Jurisdiction, string Level, int FiscalYear, string ContentHash, string Receipt,
-    DateTimeOffset ReceivedAt, decimal TotalCost, int Projects, int Decided);
+    DateTimeOffset ReceivedAt, decimal TotalCost, int Projects, int Decided,
+    /// <summary>How many escalated findings its oversight report states.</summary>
+    int ReportedFindings);
 
 public sealed record ProjectWithDecision(Guid ProposalId, int Rank, string Title, decimal Cost, decimal OwnShare, string PlanObjective, string? Decision,
     decimal? ApprovedAmount, string? Reason);
 
-public sealed record SubmissionDetail(SubmissionSummary Submission, string ActaReference, IReadOnlyList<ProjectWithDecision> Projects);
+/// <param name="OversightReport">The oversight committee's escalated findings of earlier fiscal years, as the package states them; empty when it has none.</param>
+public sealed record SubmissionDetail(SubmissionSummary Submission, string ActaReference, IReadOnlyList<ProjectWithDecision> Projects,
+    IReadOnlyList<ReportedFinding> OversightReport);
+
+/// <summary>A finding the package reports that another submission reported before.</summary>
+public sealed record ReportedElsewhere(Guid FindingId, Guid SubmissionId, string Receipt);
 
 public sealed record DecisionView(long Sequence, Guid DecisionId, Guid SubmissionId, Guid ProcessId, string Jurisdiction, Guid ProposalId, string Decision,
     decimal ApprovedAmount, string? Reason, DateTimeOffset DecidedAt);
@@ -159,8 +168,50 @@ internal static class IntakeStore
                 ownShares = d.Projects.Select(p => p.OwnShare).ToArray(),
                 objectives = d.Projects.Select(p => p.PlanObjective).ToArray(),
             }, ct));
+        var findings = d.Findings;
+        if (findings.Count > 0)
+        {
+            await uow.Connection.ExecuteAsync(uow.Command(
+                """
+                INSERT INTO submission_findings (submission_id, position, finding_id, process_id, fiscal_year, proposal_id, project_title, kind, text, raised_at,
+                                                 answer_due, answers, escalation_reason, escalated_at)
+                SELECT @SubmissionId, f.position, f.finding_id, f.process_id, f.fiscal_year, f.proposal_id, f.project_title, f.kind, f.text, f.raised_at,
+                       f.answer_due, f.answers::jsonb, f.escalation_reason, f.escalated_at
+                FROM unnest(@positions, @findingIds, @processIds, @fiscalYears, @proposalIds, @projectTitles, @kinds, @texts, @raisedAt, @answerDue, @answers,
+                            @reasons, @escalatedAt)
+                     AS f (position, finding_id, process_id, fiscal_year, proposal_id, project_title, kind, text, raised_at, answer_due, answers,
+                           escalation_reason, escalated_at)
+                """,
+                new
+                {
+                    d.SubmissionId,
+                    positions = Enumerable.Range(1, findings.Count).ToArray(),
+                    findingIds = findings.Select(f => f.FindingId).ToArray(),
+                    processIds = findings.Select(f => f.ProcessId).ToArray(),
+                    fiscalYears = findings.Select(f => f.FiscalYear).ToArray(),
+                    proposalIds = findings.Select(f => f.ProposalId).ToArray(),
+                    projectTitles = findings.Select(f => f.ProjectTitle).ToArray(),
+                    kinds = findings.Select(f => f.Kind.ToString()).ToArray(),
+                    texts = findings.Select(f => f.Text).ToArray(),
+                    raisedAt = findings.Select(f => f.RaisedAt.UtcDateTime).ToArray(),
+                    answerDue = findings.Select(f => f.AnswerDue.UtcDateTime).ToArray(),
+                    answers = findings.Select(f => JsonSerializer.Serialize(f.Answers, JsonSerializerOptions.Web)).ToArray(),
+                    reasons = findings.Select(f => f.EscalationReason).ToArray(),
+                    escalatedAt = findings.Select(f => f.EscalatedAt.UtcDateTime).ToArray(),
+                }, ct));
+        }
         return Utc(receivedAtStored);
     }
+
+    /// <summary>Those of <paramref name="findingIds"/> that a submission other than <paramref name="submissionId"/> reported.</summary>
+    public static async Task<IReadOnlyList<ReportedElsewhere>> FindReportedElsewhereAsync(this UnitOfWork uow, Guid submissionId, IReadOnlyList<Guid> findingIds,
+        CancellationToken ct) =>
+        findingIds.Count == 0 ? [] : (await uow.Connection.QueryAsync<ReportedElsewhere>(uow.Command(
+            """
+            SELECT f.finding_id AS FindingId, f.submission_id AS SubmissionId, s.receipt
+            FROM submission_findings f JOIN submissions s ON s.submission_id = f.submission_id
+            WHERE f.finding_id = ANY(@ids) AND f.submission_id <> @submissionId ORDER BY f.finding_id
+            """, new { submissionId, ids = findingIds.ToArray() }, ct))).ToList();
 
     public static async Task<StoredReceipt> ReadReceiptAsync(this UnitOfWork uow, Guid submissionId, CancellationToken ct)
     {
@@ -198,7 +249,8 @@ internal static class IntakeStore
         SELECT s.submission_id AS SubmissionId, s.process_id AS ProcessId, s.jurisdiction, s.level, s.fiscal_year AS FiscalYear,
                s.content_hash AS ContentHash, s.receipt, s.received_at AS ReceivedAt, s.total_cost AS TotalCost,
                (SELECT count(*)::int FROM submission_projects p WHERE p.submission_id = s.submission_id) AS Projects,
-               (SELECT count(*)::int FROM decisions d WHERE d.submission_id = s.submission_id) AS Decided
+               (SELECT count(*)::int FROM decisions d WHERE d.submission_id = s.submission_id) AS Decided,
+               (SELECT count(*)::int FROM submission_findings f WHERE f.submission_id = s.submission_id) AS ReportedFindings
         FROM submissions s
         """;
 
@@ -228,7 +280,13 @@ internal static class IntakeStore
             FROM submission_projects p LEFT JOIN decisions d ON d.submission_id = p.submission_id AND d.proposal_id = p.proposal_id
             WHERE p.submission_id = @submissionId ORDER BY p.rank
             """, new { submissionId }, ct));
-        return new SubmissionDetail(ToSummary(row), acta, projects.ToList());
+        var findings = await uow.Connection.QueryAsync<FindingRow>(uow.Command(
+            """
+            SELECT finding_id AS FindingId, process_id AS ProcessId, fiscal_year AS FiscalYear, proposal_id AS ProposalId, project_title AS ProjectTitle, kind, text,
+                   raised_at AS RaisedAt, answer_due AS AnswerDue, answers::text AS Answers, escalation_reason AS EscalationReason, escalated_at AS EscalatedAt
+            FROM submission_findings WHERE submission_id = @submissionId ORDER BY position
+            """, new { submissionId }, ct));
+        return new SubmissionDetail(ToSummary(row), acta, projects.ToList(), findings.Select(f => f.ToFinding()).ToList());
     }
 
     // Decisions.
@@ -295,7 +353,15 @@ internal static class IntakeStore
     private static DateTimeOffset? Utc(DateTime? t) => t is { } v ? Utc(v) : null;
 
     private static SubmissionSummary ToSummary(SummaryRow r) => new(r.SubmissionId, r.ProcessId, r.Jurisdiction, r.Level, r.FiscalYear, r.ContentHash, r.Receipt,
-        Utc(r.ReceivedAt), r.TotalCost, r.Projects, r.Decided);
+        Utc(r.ReceivedAt), r.TotalCost, r.Projects, r.Decided, r.ReportedFindings);
+
+    private sealed record FindingRow(Guid FindingId, Guid ProcessId, int FiscalYear, Guid? ProposalId, string? ProjectTitle, string Kind, string Text,
+        DateTime RaisedAt, DateTime AnswerDue, string Answers, string EscalationReason, DateTime EscalatedAt)
+    {
+        public ReportedFinding ToFinding() => new(FindingId, ProcessId, FiscalYear, ProposalId, ProjectTitle, Enum.Parse<FindingKind>(Kind), Text, Utc(RaisedAt),
+            Utc(AnswerDue), JsonSerializer.Deserialize<List<FindingAnswer>>(Answers, JsonSerializerOptions.Web)!.Select(a => a with { AnsweredAt = a.AnsweredAt.ToUniversalTime() }).ToList(),
+            EscalationReason, Utc(EscalatedAt));
+    }
 
     private sealed record ClientRow(string ClientId, string SecretSha256, string Role, string Jurisdiction, DateTime CreatedAt, DateTime? RevokedAt);
 
@@ -304,7 +370,7 @@ internal static class IntakeStore
     private sealed record RefusalRow(long Id, DateTime RefusedAt, string ClientId, string SubmissionId, string Jurisdiction, string Status, string Reasons);
 
     private sealed record SummaryRow(Guid SubmissionId, Guid ProcessId, string Jurisdiction, string Level, int FiscalYear, string ContentHash, string Receipt,
-        DateTime ReceivedAt, decimal TotalCost, int Projects, int Decided);
+        DateTime ReceivedAt, decimal TotalCost, int Projects, int Decided, int ReportedFindings);
 
     private sealed record DecisionRow(long Sequence, Guid DecisionId, Guid SubmissionId, Guid ProcessId, string Jurisdiction, Guid ProposalId, string Decision,
         decimal ApprovedAmount, string? Reason, DateTime DecidedAt);

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Grpc.Core;
+using Npgsql;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
+using PBServices.Contracts.Submissions;
 using PBServices.NationalIntake.Domain;
 
 namespace PBServices.NationalIntake.Infrastructure;
@@ -42,13 +44,28 @@ public sealed class SubmissionIntake(UnitOfWorkFactory db, KeyRegistry keys, ILo
             return new SubmitOutcome(null, StatusOf(verdict.Kind!.Value), verdict.Message);
         }
         var document = verdict.Document!;
+        if (await ReportedElsewhereAsync(uow, document, ct) is { } elsewhere)
+        {
+            return elsewhere;
+        }
         var now = uow.Now;
         var receipt = NewReceipt(now);
-        if (await uow.TryInsertSubmissionAsync(document, envelope with { KeyId = key!.KeyId }, verdict.ComputedHash, sender.Subject, receipt, now, ct) is { } receivedAt)
+        DateTimeOffset? inserted;
+        try
+        {
+            inserted = await uow.TryInsertSubmissionAsync(document, envelope with { KeyId = key!.KeyId }, verdict.ComputedHash, sender.Subject, receipt, now, ct);
+        }
+        catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "submission_findings_reported_once" })
+        {
+            // Another package reporting the same finding committed between the check above and this insert.
+            await using var again = await db.BeginAsync(ct);
+            return await ReportedElsewhereAsync(again, document, ct) ?? throw new InvalidOperationException("A finding was reported twice, then by none", e);
+        }
+        if (inserted is { } receivedAt)
         {
             uow.Audit(sender, "SubmissionReceived", document.ProcessId, document.SubmissionId.ToString(),
                 new { submissionId = document.SubmissionId, document.Jurisdiction, contentHash = verdict.ComputedHash, keyId = key.KeyId, receipt,
-                    projects = document.Projects.Count, totalCost = document.TotalCost });
+                    projects = document.Projects.Count, totalCost = document.TotalCost, reportedFindings = document.Findings.Count });
             await uow.CommitAsync(ct);
             // The time as stored, so the first answer and a resend's carry the same.
             return SubmitOutcome.Accepted(new StoredReceipt(receipt, verdict.ComputedHash, receivedAt));
@@ -59,6 +76,14 @@ public sealed class SubmissionIntake(UnitOfWorkFactory db, KeyRegistry keys, ILo
             ? SubmitOutcome.Accepted(stored)
             : new SubmitOutcome(null, StatusCode.AlreadyExists,
                 $"submission_id: another package (content hash {stored.ContentHash}) was recorded under '{document.SubmissionId}' with receipt {stored.Receipt}");
+    }
+
+    /// <summary>A finding travels once: a package reporting one that another submission reported is refused, naming that submission.</summary>
+    private static async Task<SubmitOutcome?> ReportedElsewhereAsync(UnitOfWork uow, SubmissionDocument document, CancellationToken ct)
+    {
+        var elsewhere = await uow.FindReportedElsewhereAsync(document.SubmissionId, document.Findings.Select(f => f.FindingId).ToList(), ct);
+        return elsewhere.Count == 0 ? null : new SubmitOutcome(null, StatusCode.FailedPrecondition, string.Join("; ", elsewhere.Select(r =>
+            $"oversightReport.findings[{r.FindingId}]: already reported with submission {r.SubmissionId} (receipt {r.Receipt})")));
     }
 
     private static StatusCode StatusOf(RefusalKind kind) => kind switch

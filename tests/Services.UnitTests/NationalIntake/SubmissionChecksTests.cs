@@ -318,4 +318,74 @@ public sealed class SubmissionChecksTests : IDisposable
         Assert.Throws<PBServices.BuildingBlocks.Errors.DomainException>(() => VerifyingKey.FromBase64("not base64!", "publicKey"));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(_signer.ExportSubjectPublicKeyInfo())), _public.KeyId);
     }
+
+    private static ReportedFinding Finding(int fiscalYear = 2026, string text = "La obra no figura en el PIA", Guid? id = null, params FindingAnswer[] answers) =>
+        new(id ?? Guid.CreateVersion7(), Guid.CreateVersion7(), fiscalYear, Guid.CreateVersion7(), "Muelle artesanal", FindingKind.Finding, text,
+            Approved.AddDays(-200), Approved.AddDays(-185), answers, "Sin respuesta suficiente", Approved.AddDays(-150));
+
+    [Fact]
+    public void A_package_with_an_oversight_report_of_earlier_years_is_accepted_and_reads_back_the_findings()
+    {
+        var answered = Finding(answers: [new FindingAnswer("Se incluirá en la modificación", Approved.AddDays(-195)), new FindingAnswer("Oficio 12", Approved.AddDays(-190))]);
+        var document = Valid() with { OversightReport = [answered, Finding(2025)] };
+
+        var verdict = Check(Sign(document));
+
+        Assert.True(verdict.Accepted, verdict.Message);
+        Assert.Equal(2, verdict.Document!.Findings.Count);
+        Assert.Equal(["Se incluirá en la modificación", "Oficio 12"], verdict.Document.Findings.Single(f => f.FindingId == answered.FindingId).Answers.Select(a => a.Text));
+    }
+
+    [Fact]
+    public void A_finding_of_the_package_s_own_year_or_later_is_a_failed_precondition_naming_it()
+    {
+        var sameYear = Finding(2027);
+        var later = Finding(2028);
+
+        var verdict = Check(Sign(Valid() with { OversightReport = [sameYear, later, Finding(2026)] }));
+
+        Assert.Equal(RefusalKind.FailedPrecondition, verdict.Kind);
+        // Both escalated at one moment: the document orders them by id, which is random here.
+        Assert.Equal(new[]
+        {
+            $"oversightReport.findings[{sameYear.FindingId}].fiscalYear: 2027 is not earlier than the submission's fiscal year 2027: a finding is reported with a later year's submission",
+            $"oversightReport.findings[{later.FindingId}].fiscalYear: 2028 is not earlier than the submission's fiscal year 2027: a finding is reported with a later year's submission",
+        }.Order(StringComparer.Ordinal), verdict.Problems.Select(p => p.ToString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_finding_or_an_answer_without_text_is_a_failed_precondition()
+    {
+        var blank = Finding(text: "   ", answers: [new FindingAnswer(" ", Approved.AddDays(-190))]);
+
+        var problems = Rules(Valid() with { OversightReport = [blank] });
+
+        Assert.Equal([$"oversightReport.findings[{blank.FindingId}].text: the finding has no text", $"oversightReport.findings[{blank.FindingId}].answers[0].text: the answer has no text"],
+            problems);
+    }
+
+    [Fact]
+    public void A_finding_reported_twice_in_one_package_is_invalid()
+    {
+        var id = Guid.CreateVersion7();
+
+        var verdict = Check(Sign(Valid() with { OversightReport = [Finding(id: id), Finding(2025, id: id)] }));
+
+        Assert.Equal(RefusalKind.InvalidArgument, verdict.Kind);
+        Assert.Contains($"oversightReport.findings: finding {id} is reported 2 times", verdict.Message);
+    }
+
+    [Fact]
+    public void Answers_out_of_the_order_given_are_invalid_and_one_before_the_finding_was_raised_breaks_the_rules()
+    {
+        var unordered = Finding(answers: [new FindingAnswer("Segunda", Approved.AddDays(-180)), new FindingAnswer("Primera", Approved.AddDays(-190))]);
+        var early = Finding(answers: [new FindingAnswer("Antes de tiempo", Approved.AddDays(-201))]);
+
+        var verdict = Check(Sign(Valid() with { OversightReport = [unordered, early] }));
+
+        Assert.Equal(RefusalKind.InvalidArgument, verdict.Kind);
+        Assert.Contains($"oversightReport.findings[{unordered.FindingId}].answers[1].answeredAt: 2026-01-06T18:30:00.000Z is before the answer preceding it (2026-01-16T18:30:00.000Z)",
+            verdict.Message);
+        Assert.Contains(verdict.Problems, p => p is { Kind: RefusalKind.FailedPrecondition } && p.Field == $"oversightReport.findings[{early.FindingId}].answers[0].answeredAt");
+    }
 }
