@@ -14,6 +14,8 @@ using PBServices.Contracts.IntegrationEvents;
 using PBServices.Contracts.Submissions;
 using PBServices.Grpc.Intake;
 
+using static PBServices.EndToEnd.Tests.IntakeDeployment;
+
 namespace PBServices.EndToEnd.Tests;
 
 /// <summary>
@@ -52,9 +54,8 @@ public sealed class NationalIntakeTests(SystemFixture system, PortalBrowser brow
             startup.CancelAfter(TimeSpan.FromMinutes(3));
             await system.App.ResourceNotifications.WaitForResourceHealthyAsync("national-intake", startup.Token);
             var channel = GrpcChannel.ForAddress(system.App.GetEndpoint("national-intake", "grpc"));
-            var officer = system.App.CreateHttpClient("national-intake", "http");
-            officer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await HttpTokenAsync("mef-officer", SystemFixture.MinistryOfficerSecret));
-
+            var officer = await system.MinistryOfficerAsync();
+            
             var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var keyId = await EnrolAsync(officer, Region, key);
             var secret = await CreateClientAsync(officer, $"e2e-deployment-{Guid.NewGuid():N}"[..40], "deployment", Region);
@@ -66,41 +67,6 @@ public sealed class NationalIntakeTests(SystemFixture system, PortalBrowser brow
             SetupLock.Release();
         }
     }
-
-    private async Task<string> HttpTokenAsync(string clientId, string secret)
-    {
-        using var anonymous = system.App.CreateHttpClient("national-intake", "http");
-        var response = await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
-        }), Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("access_token").GetString()!;
-    }
-
-    private static async Task<string> GrpcTokenAsync(GrpcChannel channel, string clientId, string secret) =>
-        (await new IntakeAuth.IntakeAuthClient(channel).IssueTokenAsync(new IssueTokenRequest { ClientId = clientId, ClientSecret = secret }, cancellationToken: Ct)).AccessToken;
-
-    private static async Task<string> EnrolAsync(HttpClient officer, string jurisdiction, ECDsa key)
-    {
-        var response = await officer.PostAsJsonAsync("/api/intake/keys",
-            new { jurisdiction, publicKey = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), reason = "Enrolled by the end-to-end tests" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        var keyId = body.GetProperty("keyId").GetString()!;
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo())), keyId);
-        Assert.Equal(jurisdiction, body.GetProperty("jurisdiction").GetString());
-        return keyId;
-    }
-
-    private static async Task<(string ClientId, string Secret)> CreateClientAsync(HttpClient officer, string clientId, string role, string jurisdiction)
-    {
-        var response = await officer.PostAsJsonAsync("/api/intake/clients", new { clientId, role, jurisdiction }, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (clientId, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("clientSecret").GetString()!);
-    }
-
-    private static Metadata Bearer(string token) => new() { { "Authorization", $"Bearer {token}" } };
 
     private static SubmittedProjectEntry Project(int rank, decimal cost, string objective = "OE2 Agua y saneamiento", bool assessed = true) =>
         new(rank, Guid.CreateVersion7(), $"Proyecto {rank} de prueba", cost, 60m + rank, objective, cost,
@@ -117,18 +83,6 @@ public sealed class NationalIntakeTests(SystemFixture system, PortalBrowser brow
                 new(Stage.Coordination, approved.AddDays(-20)), new(Stage.Formalization, approved.AddDays(-2)),
             ],
             projects.Length > 0 ? projects : [Project(1, 300_000m), Project(2, 150_000.5m)]);
-    }
-
-    private static SubmitRequest Sign(SubmissionDocument d, ECDsa key, string? keyId = null)
-    {
-        var content = d.Canonicalize();
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(content));
-        return new SubmitRequest
-        {
-            SubmissionId = d.SubmissionId.ToString(), Jurisdiction = d.Jurisdiction, ProcessId = d.ProcessId.ToString(), CanonicalContent = content,
-            ContentHash = Convert.ToHexStringLower(hash), Signature = Convert.ToBase64String(key.SignHash(hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)),
-            KeyId = keyId ?? Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo())),
-        };
     }
 
     private static async Task<SubmitReply> SubmitAsync(Desk desk, SubmitRequest request, string? token = null) =>

@@ -13,6 +13,8 @@ using PBServices.Contracts.IntegrationEvents;
 using PBServices.Contracts.Submissions;
 using PBServices.Grpc.Intake;
 
+using static PBServices.EndToEnd.Tests.IntakeDeployment;
+
 namespace PBServices.EndToEnd.Tests;
 
 /// <summary>
@@ -39,29 +41,11 @@ public sealed class OversightReportIntakeTests(SystemFixture system) : IDisposab
         startup.CancelAfter(TimeSpan.FromMinutes(3));
         await system.App.ResourceNotifications.WaitForResourceHealthyAsync("national-intake", startup.Token);
         var channel = GrpcChannel.ForAddress(system.App.GetEndpoint("national-intake", "grpc"));
-        var officer = system.App.CreateHttpClient("national-intake", "http");
-        officer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync("mef-officer", SystemFixture.MinistryOfficerSecret));
-        var enrolment = await officer.PostAsJsonAsync("/api/intake/keys",
-            new { jurisdiction = Province, publicKey = Convert.ToBase64String(_key.ExportSubjectPublicKeyInfo()), reason = "Enrolled by the oversight report tests" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, enrolment.StatusCode);
-        var clientId = $"e2e-oversight-{Guid.NewGuid():N}"[..40];
-        var client = await officer.PostAsJsonAsync("/api/intake/clients", new { clientId, role = "deployment", jurisdiction = Province }, Ct);
-        Assert.Equal(HttpStatusCode.Created, client.StatusCode);
-        var secret = (await client.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("clientSecret").GetString()!;
-        var token = (await new IntakeAuth.IntakeAuthClient(channel).IssueTokenAsync(new IssueTokenRequest { ClientId = clientId, ClientSecret = secret },
-            cancellationToken: Ct)).AccessToken;
+        var officer = await system.MinistryOfficerAsync();
+        await EnrolAsync(officer, Province, _key);
+        var (clientId, secret) = await CreateClientAsync(officer, $"e2e-oversight-{Guid.NewGuid():N}"[..40], "deployment", Province);
+        var token = await GrpcTokenAsync(channel, clientId, secret);
         return new Desk(channel, officer, token);
-    }
-
-    private async Task<string> TokenAsync(string clientId, string secret)
-    {
-        using var anonymous = system.App.CreateHttpClient("national-intake", "http");
-        var response = await anonymous.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
-        }), Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("access_token").GetString()!;
     }
 
     private static ReportedFinding Finding(int fiscalYear, string text, Guid? proposalId = null, string? title = null, params FindingAnswer[] answers)
@@ -85,19 +69,8 @@ public sealed class OversightReportIntakeTests(SystemFixture system) : IDisposab
             findings);
     }
 
-    private Task<SubmitReply> SubmitAsync(Desk desk, SubmissionDocument d)
-    {
-        var content = d.Canonicalize();
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(content));
-        var request = new SubmitRequest
-        {
-            SubmissionId = d.SubmissionId.ToString(), Jurisdiction = d.Jurisdiction, ProcessId = d.ProcessId.ToString(), CanonicalContent = content,
-            ContentHash = Convert.ToHexStringLower(hash), Signature = Convert.ToBase64String(_key.SignHash(hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)),
-            KeyId = Convert.ToHexStringLower(SHA256.HashData(_key.ExportSubjectPublicKeyInfo())),
-        };
-        return new MinistryIntake.MinistryIntakeClient(desk.Channel).SubmitAsync(request, new Metadata { { "Authorization", $"Bearer {desk.DeploymentToken}" } },
-            cancellationToken: Ct).ResponseAsync;
-    }
+    private Task<SubmitReply> SubmitAsync(Desk desk, SubmissionDocument d) =>
+        new MinistryIntake.MinistryIntakeClient(desk.Channel).SubmitAsync(Sign(d, _key), Bearer(desk.DeploymentToken), cancellationToken: Ct).ResponseAsync;
 
     [Fact]
     public async Task The_officer_reads_the_committee_s_escalated_findings_beside_the_package_s_projects()

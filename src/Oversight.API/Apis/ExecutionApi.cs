@@ -7,6 +7,7 @@ using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
 using PBServices.BuildingBlocks.OpenApi;
 using PBServices.BuildingBlocks.Security;
+using PBServices.BuildingBlocks.Text;
 using PBServices.Oversight.Domain;
 using PBServices.Oversight.Infrastructure;
 using static PBServices.Oversight.Apis.ProgressApi;
@@ -141,7 +142,7 @@ public static class ExecutionApi
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
         var content = buffer.ToArray();
-        var type = Sniff(content) ?? throw new DomainException("file", "Only PDF, JPEG or PNG documents, recognised by their content");
+        var type = DocumentContent.TypeOf(content) ?? throw new DomainException("file", "Only PDF, JPEG or PNG documents, recognised by their content");
         await using var uow = await db.BeginAsync(ct);
         var project = await uow.GetProjectAsync(proposalId, ct, forUpdate: true);
         var process = await uow.GetProcessAsync(project.ProcessId, ct);
@@ -175,10 +176,4 @@ public static class ExecutionApi
         await uow.CommitAsync(ct);
         return TypedResults.Ok(ToDetail(process, stored, evidence));
     }
-
-    private static string? Sniff(ReadOnlySpan<byte> c) =>
-        c.StartsWith("%PDF-"u8) ? "application/pdf"
-        : c.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "image/png"
-        : c.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "image/jpeg"
-        : null;
 }

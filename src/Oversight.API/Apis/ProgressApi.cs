@@ -131,8 +131,7 @@ public static class ProgressApi
     {
         await using var uow = await db.BeginAsync(ct);
         var (type, content) = await uow.GetEvidenceContentAsync(proposalId, evidenceId, ct);
-        var extension = type switch { "application/pdf" => "pdf", "image/png" => "png", _ => "jpg" };
-        return TypedResults.File(content, type, $"evidencia-{evidenceId}.{extension}");
+        return TypedResults.File(content, type, $"evidencia-{evidenceId}.{DocumentContent.ExtensionOf(type)}");
     }
 
     /// <summary>The report the page, the JSON and the CSV all read, so they never disagree.</summary>

@@ -140,8 +140,7 @@ public static class ApplicationsApi
         await using var uow = await db.BeginAsync(ct);
         await LoadForSubmitterOrOfficerAsync(uow, processId, applicationId, user, forUpdate: false, ct);
         var (document, content) = await uow.GetDocumentAsync(applicationId, documentId, ct);
-        var extension = document.ContentType switch { "application/pdf" => "pdf", "image/png" => "png", _ => "jpg" };
-        return TypedResults.File(content, document.ContentType, $"{document.Kind}-{document.Id}.{extension}");
+        return TypedResults.File(content, document.ContentType, $"{document.Kind}-{document.Id}.{BuildingBlocks.Text.DocumentContent.ExtensionOf(document.ContentType)}");
     }
 
     private static async Task<Ok<ApplicationResponse>> ConfirmIdentity(Guid processId, Guid applicationId, Guid agentId, IdentityRequest request, ClaimsPrincipal user,

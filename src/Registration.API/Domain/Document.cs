@@ -40,13 +40,7 @@ public sealed record Document(Guid Id, DocumentKind Kind, string ContentType, lo
         {
             throw new DomainException("file", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"At most 10 MB (10,485,760 bytes); this file has {content.Length:N0} bytes"));
         }
-        var type = Sniff(content) ?? throw new DomainException("file", "Only PDF, JPEG or PNG documents, recognised by their content");
+        var type = BuildingBlocks.Text.DocumentContent.TypeOf(content) ?? throw new DomainException("file", "Only PDF, JPEG or PNG documents, recognised by their content");
         return (new Document(Guid.CreateVersion7(now), parsed, type, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)), now), content);
     }
-
-    private static string? Sniff(ReadOnlySpan<byte> c) =>
-        c.StartsWith("%PDF-"u8) ? "application/pdf"
-        : c.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "image/png"
-        : c.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "image/jpeg"
-        : null;
 }
