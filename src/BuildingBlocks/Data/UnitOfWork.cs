@@ -115,12 +115,20 @@ public sealed class UnitOfWork : IAsyncDisposable
 
 public sealed class UnitOfWorkFactory(NpgsqlDataSource dataSource, OutboxSignal signal, TimeProvider time)
 {
-    public async Task<UnitOfWork> BeginAsync(CancellationToken ct)
+    public Task<UnitOfWork> BeginAsync(CancellationToken ct) => BeginAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+
+    /// <summary>
+    /// For a read made of several statements (a process, then its projects): one snapshot for all of them, so a change
+    /// committed between two statements is seen whole or not at all, never half.
+    /// </summary>
+    public Task<UnitOfWork> BeginReadAsync(CancellationToken ct) => BeginAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+
+    private async Task<UnitOfWork> BeginAsync(System.Data.IsolationLevel isolation, CancellationToken ct)
     {
         var connection = await dataSource.OpenConnectionAsync(ct);
         try
         {
-            var transaction = await connection.BeginTransactionAsync(ct);
+            var transaction = await connection.BeginTransactionAsync(isolation, ct);
             return new UnitOfWork(connection, transaction, signal, time);
         }
         catch

@@ -57,7 +57,7 @@ public static class FindingsApi
 
     private static async Task<Ok<Alert[]>> GetAlerts(Guid processId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
-        await using var uow = await db.BeginAsync(ct);
+        await using var uow = await db.BeginReadAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         Access.EnsureReads(user, process, uow.Now);
         var projects = await uow.GetProjectsOfAsync([processId], ct);
@@ -67,7 +67,7 @@ public static class FindingsApi
 
     private static async Task<Ok<FindingResponse[]>> GetFindings(Guid processId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
-        await using var uow = await db.BeginAsync(ct);
+        await using var uow = await db.BeginReadAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         Access.EnsureReads(user, process, uow.Now);
         var titles = (await uow.GetProjectsOfAsync([processId], ct)).ToDictionary(p => p.ProposalId, p => p.Title);
@@ -119,7 +119,7 @@ public static class FindingsApi
 
     private static async Task<FindingResponse> ReadAsync(UnitOfWorkFactory db, OversightProcess process, Guid findingId, CancellationToken ct)
     {
-        await using var uow = await db.BeginAsync(ct);
+        await using var uow = await db.BeginReadAsync(ct);
         var finding = await uow.GetFindingAsync(findingId, ct);
         var titles = (await uow.GetProjectsOfAsync([process.ProcessId], ct)).ToDictionary(p => p.ProposalId, p => p.Title);
         return ToResponse(process, finding, titles, uow.Now);

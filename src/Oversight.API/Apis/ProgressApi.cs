@@ -112,7 +112,7 @@ public static class ProgressApi
 
     private static async Task<Ok<ProcessProgress>> GetProcess(Guid processId, UnitOfWorkFactory db, CancellationToken ct)
     {
-        await using var uow = await db.BeginAsync(ct);
+        await using var uow = await db.BeginReadAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
         var projects = await uow.GetProjectsOfAsync([processId], ct);
         return TypedResults.Ok(ToProgress(process, projects));
@@ -120,7 +120,7 @@ public static class ProgressApi
 
     private static async Task<Ok<ProjectDetail>> GetProject(Guid proposalId, UnitOfWorkFactory db, CancellationToken ct)
     {
-        await using var uow = await db.BeginAsync(ct);
+        await using var uow = await db.BeginReadAsync(ct);
         var project = await uow.GetProjectAsync(proposalId, ct);
         var process = await uow.GetProcessAsync(project.ProcessId, ct);
         var evidence = await uow.ListEvidenceAsync([proposalId], ct);
@@ -129,7 +129,7 @@ public static class ProgressApi
 
     private static async Task<FileContentHttpResult> GetEvidence(Guid proposalId, Guid evidenceId, UnitOfWorkFactory db, CancellationToken ct)
     {
-        await using var uow = await db.BeginAsync(ct);
+        await using var uow = await db.BeginReadAsync(ct);
         var (type, content) = await uow.GetEvidenceContentAsync(proposalId, evidenceId, ct);
         return TypedResults.File(content, type, $"evidencia-{evidenceId}.{DocumentContent.ExtensionOf(type)}");
     }
@@ -145,7 +145,7 @@ public static class ProgressApi
         {
             throw new DomainException("fiscalYear", "A fiscal year between 2000 and 2100");
         }
-        await using var uow = await db.BeginAsync(ct);
+        await using var uow = await db.BeginReadAsync(ct);
         var processes = await uow.ListProcessesAsync(jurisdiction, fiscalYear, ct);
         var projects = (await uow.GetProjectsOfAsync(processes.Select(p => p.ProcessId).ToList(), ct)).ToLookup(p => p.ProcessId);
         var years = processes.Select(p => ToProgress(p, projects[p.ProcessId].ToList())).GroupBy(p => p.FiscalYear).OrderByDescending(g => g.Key)

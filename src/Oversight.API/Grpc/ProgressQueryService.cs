@@ -15,7 +15,7 @@ public sealed class ProgressQueryService(UnitOfWorkFactory db) : ProgressQuery.P
     {
         var processId = Identifiers.Parse(request.ProcessId, "process_id");
         var ct = context.CancellationToken;
-        await using var uow = await db.BeginAsync(ct);
+        await using var uow = await db.BeginReadAsync(ct);
         var progress = ProgressApi.ToProgress(await uow.GetProcessAsync(processId, ct), await uow.GetProjectsOfAsync([processId], ct));
         var reply = new ProcessProgressReply
         {
