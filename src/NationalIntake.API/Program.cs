@@ -16,7 +16,9 @@ builder.Services.AddSingleton<OutboxSignal>();
 builder.Services.AddGrpc().AddJsonTranscoding();
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(IntakeRoles.Deployment, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, IntakeRoles.Deployment))
-    .AddPolicy(IntakeRoles.Reader, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, IntakeRoles.All));
+    .AddPolicy(IntakeRoles.Reader, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, IntakeRoles.All))
+    // The intake issues no process-admin or oversight tokens: its own audit chain is the Ministry's officers' to read.
+    .AddPolicy(Policies.AuditReader, p => p.RequireAuthenticatedUser().RequireClaim(PbClaims.Role, IntakeRoles.Ministry));
 builder.Services.AddSingleton<KeyRegistry>();
 builder.Services.AddSingleton<ClientCredentials>();
 builder.Services.AddSingleton<SubmissionIntake>();
