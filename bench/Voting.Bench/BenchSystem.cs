@@ -28,6 +28,9 @@ public sealed class BenchSystem : IAsyncDisposable
 
     public Uri GatewayAddress => _app.GetEndpoint("gateway", "http");
 
+    /// <summary>Deliberation's own address: the same ballots sent past the gateway show what the gateway costs.</summary>
+    public Uri DeliberationAddress => _app.GetEndpoint("deliberation", "http");
+
     /// <summary>Registration's own address: setup mints tokens there, past the gateway's per-address limit on anonymous requests.</summary>
     public Uri RegistrationAddress => _app.GetEndpoint("registration", "http");
 

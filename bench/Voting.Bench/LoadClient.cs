@@ -13,6 +13,15 @@ public sealed record RunStats(string Name, int Clients, int Requests, double Sec
     public double Percentile(double p) =>
         LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[Math.Clamp((int)Math.Ceiling(p / 100 * LatenciesMs.Length) - 1, 0, LatenciesMs.Length - 1)];
     public double Max => LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[^1];
+
+    /// <summary>Runs of one path taken in turns with another, as one: their requests, wall times and latencies together.</summary>
+    public static RunStats Combine(IReadOnlyList<RunStats> runs)
+    {
+        var latencies = runs.SelectMany(r => r.LatenciesMs).ToArray();
+        Array.Sort(latencies);
+        var errors = runs.SelectMany(r => r.Errors).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Sum(e => e.Value));
+        return new RunStats(runs[0].Name, runs[0].Clients, runs.Sum(r => r.Requests), runs.Sum(r => r.Seconds), latencies, errors);
+    }
 }
 
 /// <summary>

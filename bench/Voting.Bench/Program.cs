@@ -6,8 +6,8 @@ using System.Text.Json;
 using PBServices.Voting.Bench;
 
 // Voting peaks (issue 13, "Scale"), in one run on this machine:
-//   1. ballots cast through the gateway by agents with their tokens, closed loop at each client count, beside
-//      pgbench committing the same rows to the same PostgreSQL at the same client count;
+//   1. ballots cast by agents with their tokens, closed loop at each client count, through the gateway and straight to
+//      deliberation (alternating), beside pgbench committing the same rows to the same PostgreSQL at the same client count;
 //   2. a million stored ballots over 200 projects counted from the database by the service (close, then GET …/result).
 // Usage: dotnet run -c Release --project bench/Voting.Bench -- [--voters N] [--warmup N] [--clients 16,32]
 //        [--pgbench-seconds S] [--tally-ballots N] [--tally-projects M] [--tally-rule mes] [--tally-reads R] [--skip-ballots] [--skip-tally]
@@ -18,7 +18,7 @@ if (typeof(BenchSystem).Assembly.GetCustomAttribute<AssemblyConfigurationAttribu
 }
 var voters = Arg("--voters", 10_000);
 var warmup = Arg("--warmup", 1_000);
-var clients = Text("--clients", "16,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+var clients = Text("--clients", "1,16,32").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 var pgbenchSeconds = Arg("--pgbench-seconds", 20);
 var tallyBallots = Arg("--tally-ballots", 1_000_000);
 var tallyProjects = Arg("--tally-projects", 200);
@@ -36,7 +36,7 @@ var gatewayPid = await system.ServiceProcessIdAsync("gateway", ct);
 Console.WriteLine($"deliberation: {BenchSystem.CommandLine(deliberationPid)}");
 Console.WriteLine($"gateway:      {BenchSystem.CommandLine(gatewayPid)}");
 
-var ballotRuns = new List<(RunStats Gateway, RunStats SameRows, RunStats Outbox, string Load)>();
+var ballotRuns = new List<(RunStats Gateway, RunStats Direct, RunStats SameRows, RunStats Outbox, string Load)>();
 if (!Flag("--skip-ballots"))
 {
     for (var c = 0; c < clients.Length; c++)
@@ -45,8 +45,8 @@ if (!Flag("--skip-ballots"))
         var jurisdiction = $"18030{c + 1}";
         Console.WriteLine($"[{n} clients] process {jurisdiction}: open, accredit, propose, assess, open the vote…");
         var (process, round) = await setup.OpenVoteAsync(jurisdiction, 2_000_000m, [400_000m, 300_000m, 500_000m, 150_000m, 250_000m], "mes-add1", maxProjects: 3, ct);
-        Console.WriteLine($"[{n} clients] seeding {warmup + voters:N0} accredited, trained voters; minting their tokens…");
-        var agents = await setup.SeedVotersAsync(process.Id, warmup + voters, ct);
+        Console.WriteLine($"[{n} clients] seeding {warmup + 2 * voters:N0} accredited, trained voters; minting their tokens…");
+        var agents = await setup.SeedVotersAsync(process.Id, warmup + 2 * voters, ct);
         var tokens = await setup.AgentTokensAsync(agents, jurisdiction, ct);
         var path = $"/api/deliberation/processes/{process.Id}/rounds/{round.Id}/ballots";
         var random = new Random(n);
@@ -57,13 +57,29 @@ if (!Flag("--skip-ballots"))
             return new LoadClient.Request(path, t, JsonSerializer.SerializeToUtf8Bytes(new { projects = chosen }));
         }).ToList();
 
-        // Warm-up: JIT, connection pools, caches; not recorded.
-        var warm = await LoadClient.RunAsync("warm-up", system.GatewayAddress, requests[..warmup], n, HttpStatusCode.Created, ct);
-        Console.WriteLine($"[{n} clients] warm-up {warm.Requests:N0} ballots at {warm.Rate:F0}/s, {warm.ErrorCount} errors");
+        // Warm-up: JIT, connection pools, caches, on both paths; not recorded.
+        var half = warmup / 2;
+        var warm = await LoadClient.RunAsync("warm-up", system.GatewayAddress, requests[..half], n, HttpStatusCode.Created, ct);
+        var warmDirect = await LoadClient.RunAsync("warm-up", system.DeliberationAddress, requests[half..warmup], n, HttpStatusCode.Created, ct);
+        Console.WriteLine($"[{n} clients] warm-up {warm.Requests + warmDirect.Requests:N0} ballots, {warm.ErrorCount + warmDirect.ErrorCount} errors");
         var loadBefore = LoadAverage();
-        var gateway = await LoadClient.RunAsync("gateway → deliberation", system.GatewayAddress, requests[warmup..], n, HttpStatusCode.Created, ct);
-        Console.WriteLine($"[{n} clients] gateway: {gateway.Rate:F0} ballots/s, p99 {gateway.Percentile(99):F1} ms, {gateway.ErrorCount} errors");
-        await VerifyStoredAsync(system.DeliberationDb, round.Id, warmup + voters - warm.ErrorCount - gateway.ErrorCount, ct);
+        // The same calls through the gateway and straight to deliberation, in alternating quarters of the voters, so a
+        // drift in the machine's load falls on both paths alike.
+        var measured = requests[warmup..];
+        var quarter = measured.Count / 4;
+        var viaGateway = new List<RunStats>();
+        var direct = new List<RunStats>();
+        for (var q = 0; q < 4; q++)
+        {
+            var slice = measured.GetRange(q * quarter, q == 3 ? measured.Count - 3 * quarter : quarter);
+            (q % 2 == 0 ? viaGateway : direct).Add(await LoadClient.RunAsync(q % 2 == 0 ? "gateway → deliberation" : "straight to deliberation",
+                q % 2 == 0 ? system.GatewayAddress : system.DeliberationAddress, slice, n, HttpStatusCode.Created, ct));
+        }
+        var gateway = RunStats.Combine(viaGateway);
+        var straight = RunStats.Combine(direct);
+        Console.WriteLine($"[{n} clients] gateway: {gateway.Rate:F0} ballots/s, p50 {gateway.Percentile(50):F1} ms, {gateway.ErrorCount} errors; " +
+            $"direct: {straight.Rate:F0} ballots/s, p50 {straight.Percentile(50):F1} ms, {straight.ErrorCount} errors");
+        await VerifyStoredAsync(system.DeliberationDb, round.Id, warmup + 2 * voters - warm.ErrorCount - warmDirect.ErrorCount - gateway.ErrorCount - straight.ErrorCount, ct);
 
         var variables = new Dictionary<string, string>
         {
@@ -74,7 +90,7 @@ if (!Flag("--skip-ballots"))
         Console.WriteLine($"[{n} clients] pgbench (voter, ballot, audit entry): {sameRows.Rate:F0}/s, p99 {sameRows.Percentile(99):F1} ms");
         var outbox = await PgBench.RunAsync("pgbench, voter + ballot + outbox", PgBench.VoterBallotOutbox, system.DeliberationDb, n, pgbenchSeconds, variables, ct);
         Console.WriteLine($"[{n} clients] pgbench (voter, ballot, outbox row): {outbox.Rate:F0}/s, p99 {outbox.Percentile(99):F1} ms");
-        ballotRuns.Add((gateway, sameRows, outbox, $"{loadBefore} → {LoadAverage()}"));
+        ballotRuns.Add((gateway, straight, sameRows, outbox, $"{loadBefore} → {LoadAverage()}"));
     }
 }
 
@@ -91,12 +107,12 @@ if (!Flag("--skip-tally"))
 var report = new StringBuilder();
 if (ballotRuns.Count > 0)
 {
-    report.AppendLine(CultureInfo.InvariantCulture, $"Ballots: {voters:N0} per client count after {warmup:N0} warm-up; pgbench {pgbenchSeconds} s per script");
+    report.AppendLine(CultureInfo.InvariantCulture, $"Ballots: {voters:N0} per path and client count after {warmup:N0} warm-up; pgbench {pgbenchSeconds} s per script");
     report.AppendLine("| clients | path | ballots | rate (/s) | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | errors | load average |");
     report.AppendLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-    foreach (var (gateway, sameRows, outbox, load) in ballotRuns)
+    foreach (var (gateway, straight, sameRows, outbox, load) in ballotRuns)
     {
-        foreach (var r in new[] { gateway, sameRows, outbox })
+        foreach (var r in new[] { gateway, straight, sameRows, outbox })
         {
             var errors = r.ErrorCount == 0 ? "0" : $"{r.ErrorCount} ({string.Join(", ", r.Errors.Select(e => $"{e.Key}: {e.Value}"))})";
             report.AppendLine(CultureInfo.InvariantCulture,
@@ -105,6 +121,10 @@ if (ballotRuns.Count > 0)
         var ratio = gateway.Rate / sameRows.Rate;
         report.AppendLine(CultureInfo.InvariantCulture,
             $"|  | **gateway / pgbench (same rows)** | | **{ratio:P0}** | | | | | | target ≥ 50 % and p99 < 50 ms: {(ratio >= 0.5 && gateway.Percentile(99) < 50 ? "met" : "not met")} |");
+        var share = gateway.Rate / straight.Rate;
+        var added = gateway.Percentile(50) - straight.Percentile(50);
+        report.AppendLine(CultureInfo.InvariantCulture,
+            $"|  | **gateway / direct** | | **{share:P0}** | **{added:+0.0;-0.0} ms** | | | | | target ≥ 90 % and ≤ 2 ms added at p50: {(share >= 0.9 && added <= 2 ? "met" : "not met")} |");
     }
 }
 if (tallyRuns.Count > 0)
