@@ -8,6 +8,8 @@ bash deploy/local/prerequisites.sh || exit 1
 dotnet build PBServices.sln --nologo -v q --no-restore || exit 1
 
 log=$(mktemp)
+# The evidence suites (tests/EndToEnd.Tests/Evidence) append the figures they measure here.
+export PB_EVIDENCE_LOG=$(mktemp)
 dotnet test --solution PBServices.sln --no-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
@@ -23,6 +25,11 @@ awk '
   show && (/Standard output|Stack Trace:/ || ++n > 12) { show = 0 }
   show { print }' "$log"
 rm -f "$log"
+if [ -s "$PB_EVIDENCE_LOG" ]; then
+  echo "Evidence (figures measured by the suites above; docs/reliability.md explains them):"
+  cat "$PB_EVIDENCE_LOG"
+fi
+rm -f "$PB_EVIDENCE_LOG"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status without a failed test (a test application crashed or did not run)"

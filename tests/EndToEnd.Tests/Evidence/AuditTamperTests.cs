@@ -59,7 +59,7 @@ public sealed class AuditTamperTests(SystemFixture system)
             var restored = await VerifyAsync(prefix);
             Assert.True(restored.Ok, $"{prefix}: {restored.Reason}");
             Assert.True(restored.Entries >= before[prefix].Entries);
-            TestContext.Current.SendDiagnosticMessage($"{prefix}: entry {sequence} of {restored.Entries} edited → found at {edited.FirstBrokenSequence} ({edited.Reason}); restored → intact");
+            EvidenceLog.Write("audit", $"{prefix}: entry {sequence} of {restored.Entries} edited → found at {edited.FirstBrokenSequence} ({edited.Reason}); restored → intact");
         }
 
         // A deleted entry breaks the sequence at the gap, even with its neighbours intact.

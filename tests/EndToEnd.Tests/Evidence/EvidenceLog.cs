@@ -1,0 +1,22 @@
+namespace PBServices.EndToEnd.Tests.Evidence;
+
+/// <summary>
+/// The figures the evidence suites measure: in the test's own output, and appended to the file PB_EVIDENCE_LOG names
+/// (deploy/local/test.sh prints it before the summary line), since a passing test's output is otherwise not shown.
+/// </summary>
+public static class EvidenceLog
+{
+    private static readonly Lock Gate = new();
+
+    public static void Write(string suite, string line)
+    {
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("PB_EVIDENCE_LOG") is { Length: > 0 } path)
+        {
+            lock (Gate)
+            {
+                File.AppendAllText(path, $"[{suite}] {line}{Environment.NewLine}");
+            }
+        }
+    }
+}
