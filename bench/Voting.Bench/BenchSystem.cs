@@ -64,6 +64,15 @@ public sealed class BenchSystem : IAsyncDisposable
         return children.Length == 1 ? int.Parse(children[0], CultureInfo.InvariantCulture) : launcher;
     }
 
+    /// <summary>
+    /// The address the process's Kestrel itself listens on. Locally every endpoint the AppHost publishes goes through
+    /// its proxy (another process); sending to the gateway's own port keeps one proxy hop on both paths (the gateway's
+    /// hop to deliberation, and the client's to deliberation), so their difference is the gateway alone.
+    /// </summary>
+    public static Uri KestrelAddress(int pid, string endpoint) =>
+        new(File.ReadAllText($"/proc/{pid}/environ").Split('\0')
+            .Single(v => v.StartsWith($"Kestrel__Endpoints__{endpoint}__Url=", StringComparison.Ordinal)).Split('=', 2)[1]);
+
     /// <summary>The command line a process was started with, arguments separated by spaces.</summary>
     public static string CommandLine(int pid) => File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
 

@@ -35,6 +35,8 @@ var deliberationPid = await system.ServiceProcessIdAsync("deliberation", ct);
 var gatewayPid = await system.ServiceProcessIdAsync("gateway", ct);
 Console.WriteLine($"deliberation: {BenchSystem.CommandLine(deliberationPid)}");
 Console.WriteLine($"gateway:      {BenchSystem.CommandLine(gatewayPid)}");
+var gatewayAddress = BenchSystem.KestrelAddress(gatewayPid, "http");
+Console.WriteLine($"ballots go to the gateway's own port {gatewayAddress} (it forwards through the AppHost's proxy) and to deliberation through that proxy, {system.DeliberationAddress}");
 
 var ballotRuns = new List<(RunStats Gateway, RunStats Direct, RunStats SameRows, RunStats Outbox, string Load)>();
 if (!Flag("--skip-ballots"))
@@ -59,7 +61,7 @@ if (!Flag("--skip-ballots"))
 
         // Warm-up: JIT, connection pools, caches, on both paths; not recorded.
         var half = warmup / 2;
-        var warm = await LoadClient.RunAsync("warm-up", system.GatewayAddress, requests[..half], n, HttpStatusCode.Created, ct);
+        var warm = await LoadClient.RunAsync("warm-up", gatewayAddress, requests[..half], n, HttpStatusCode.Created, ct);
         var warmDirect = await LoadClient.RunAsync("warm-up", system.DeliberationAddress, requests[half..warmup], n, HttpStatusCode.Created, ct);
         Console.WriteLine($"[{n} clients] warm-up {warm.Requests + warmDirect.Requests:N0} ballots, {warm.ErrorCount + warmDirect.ErrorCount} errors");
         var loadBefore = LoadAverage();
@@ -73,7 +75,7 @@ if (!Flag("--skip-ballots"))
         {
             var slice = measured.GetRange(q * quarter, q == 3 ? measured.Count - 3 * quarter : quarter);
             (q % 2 == 0 ? viaGateway : direct).Add(await LoadClient.RunAsync(q % 2 == 0 ? "gateway → deliberation" : "straight to deliberation",
-                q % 2 == 0 ? system.GatewayAddress : system.DeliberationAddress, slice, n, HttpStatusCode.Created, ct));
+                q % 2 == 0 ? gatewayAddress : system.DeliberationAddress, slice, n, HttpStatusCode.Created, ct));
         }
         var gateway = RunStats.Combine(viaGateway);
         var straight = RunStats.Combine(direct);
