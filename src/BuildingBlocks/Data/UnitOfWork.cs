@@ -125,7 +125,16 @@ public sealed class UnitOfWorkFactory(NpgsqlDataSource dataSource, OutboxSignal 
 
     private async Task<UnitOfWork> BeginAsync(System.Data.IsolationLevel isolation, CancellationToken ct)
     {
-        var connection = await dataSource.OpenConnectionAsync(ct);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await dataSource.OpenConnectionAsync(ct);
+        }
+        catch (NpgsqlException e) when (e.InnerException is TimeoutException)
+        {
+            // The pool stayed exhausted (a burst holds every connection) or the server did not answer in time: before any change.
+            throw new Errors.ServiceBusyException(e);
+        }
         try
         {
             var transaction = await connection.BeginTransactionAsync(isolation, ct);

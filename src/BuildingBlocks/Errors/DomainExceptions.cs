@@ -12,3 +12,13 @@ public sealed class ConflictException(string field, string reason) : DomainExcep
 public sealed class NotFoundException(string what, object id) : Exception($"{what} '{id}' was not found");
 
 public sealed class ForbiddenException(string reason) : Exception(reason);
+
+/// <summary>
+/// Every database connection of the service is in use and none came free in the pool's wait: nothing of the request was
+/// done, so it may be sent again; becomes a 503 with Retry-After (gRPC: Unavailable), never a 500.
+/// </summary>
+public sealed class ServiceBusyException(Exception inner) : Exception(
+    $"The service is at capacity: every database connection is in use. Nothing was done; send the request again in {RetryAfterSeconds} seconds", inner)
+{
+    public const int RetryAfterSeconds = 2;
+}

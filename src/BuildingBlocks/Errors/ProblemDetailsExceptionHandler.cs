@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace PBServices.BuildingBlocks.Errors;
 
-/// <summary>Turns refused requests into RFC 7807 problem details; anything else stays a 500 without a stack trace.</summary>
+/// <summary>Turns refused requests, and a service at capacity, into RFC 7807 problem details; anything else stays a 500 without a stack trace.</summary>
 public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -15,6 +15,7 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
             DomainException d => Problem(StatusCodes.Status400BadRequest, "The request was refused", d.Field, d.Message),
             NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = n.Message },
             ForbiddenException f => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = f.Message },
+            ServiceBusyException b => new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service busy", Detail = b.Message },
             // A value of the wrong type or format: name the field by its JSON path ("calendar.registration.from").
             BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path: { Length: > 2 } path } json } b =>
                 Problem(b.StatusCode, "Malformed request", path.TrimStart('$', '.'), $"Not a valid value here ({json.Message.Split(" Path:")[0]})"),
@@ -27,6 +28,10 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (exception is ServiceBusyException)
+        {
+            httpContext.Response.Headers.RetryAfter = ServiceBusyException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 

@@ -64,6 +64,7 @@ public sealed class DomainExceptionInterceptor : Interceptor
         DomainException d => new Status(StatusCode.InvalidArgument, $"{d.Field}: {d.Message}"),
         NotFoundException n => new Status(StatusCode.NotFound, n.Message),
         ForbiddenException f => new Status(StatusCode.PermissionDenied, f.Message),
+        ServiceBusyException b => new Status(StatusCode.Unavailable, b.Message),
         _ => null,
     };
 }

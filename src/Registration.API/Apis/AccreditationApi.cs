@@ -32,7 +32,7 @@ public static class AccreditationApi
             .Refuses(StatusCodes.Status409Conflict, "The objection is already resolved, or resolution has closed.");
         api.MapPost("/accreditation", AccreditList).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Accredit the final list: every eligible entry that no upheld objection struck")
-            .Refuses(StatusCodes.Status409Conflict, "Outside the accreditation window, the list is not published, or objections are pending.");
+            .Refuses(StatusCodes.Status409Conflict, "Outside the accreditation window, the list is not published, objections are pending, or the list is already accredited.");
         api.MapPost("/agents/{agentId:guid}/revocation", RevokeAccreditation).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Revoke an agent's accreditation, with the reason; the agent can no longer propose or vote")
             .Refuses(StatusCodes.Status409Conflict, "The agent is not accredited.");
@@ -117,9 +117,12 @@ public static class AccreditationApi
     private static async Task<Ok<AccreditationResponse>> AccreditList(Guid processId, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
+        user.EnsureActsFor((await uow.GetProcessAsync(processId, ct)).Jurisdiction);
+        // A repeat is refused before it queues for the lock behind the accreditation it repeats (a burst would otherwise
+        // wait on it one by one): an accredited list never has an eligible entry again, so this unlocked reading holds.
+        RefuseRepeat(await uow.CountEligibleAndAccreditedAsync(processId, ct));
         // Locked, so objections cannot be filed or resolved half-way through.
         var process = await uow.GetProcessAsync(processId, ct, forUpdate: true);
-        user.EnsureActsFor(process.Jurisdiction);
         process.RequirePublished("Accreditation");
         process.RequireStep(PreparationStep.Accreditation, "Accreditation", Calendar.Today(uow.Now));
         if (await uow.CountPendingObjectionsAsync(processId, ct) is var pending and > 0)
@@ -127,6 +130,10 @@ public static class AccreditationApi
             throw new ConflictException("objections", $"{pending} objection(s) are pending; the committee resolves every objection before accrediting the list");
         }
         var eligible = await uow.ListAgentsAsync(processId, nameof(AgentStatus.Eligible), ct);
+        if (eligible.Count == 0)
+        {
+            RefuseRepeat((0, await uow.CountAccreditedAsync(processId, ct)));
+        }
         var actor = Actor.As(user, Roles.ProcessAdmin);
         foreach (var (agent, type, organisationId) in eligible)
         {
@@ -137,6 +144,18 @@ public static class AccreditationApi
         }
         await uow.CommitAsync(ct);
         return TypedResults.Ok(new AccreditationResponse(eligible.Count, eligible.Select(e => e.Agent.Id).ToArray()));
+    }
+
+    /// <summary>
+    /// Once the list is published no entry becomes eligible again, so nothing eligible beside accredited agents means the
+    /// request repeats an accreditation (a second click, a retry): refused, not answered as a success that accredited no one.
+    /// </summary>
+    private static void RefuseRepeat((int Eligible, int Accredited) list)
+    {
+        if (list is { Eligible: 0, Accredited: > 0 })
+        {
+            throw new ConflictException("eligibleList", $"The list is already accredited ({list.Accredited} agent(s)); no eligible entry is left to accredit");
+        }
     }
 
     private static async Task<Ok<AgentResponse>> RevokeAccreditation(Guid processId, Guid agentId, RevocationRequest request, ClaimsPrincipal user, UnitOfWorkFactory db, CancellationToken ct)

@@ -79,6 +79,19 @@ internal static class RegistrationStore
         uow.Connection.ExecuteAsync(uow.Command(
             "UPDATE processes SET eligible_list_published_at = @EligibleListPublishedAt WHERE id = @Id", new { p.Id, p.EligibleListPublishedAt }, ct));
 
+    /// <summary>Unlocked: how many entries of the process's list are eligible and how many accredited.</summary>
+    public static async Task<(int Eligible, int Accredited)> CountEligibleAndAccreditedAsync(this UnitOfWork uow, Guid processId, CancellationToken ct)
+    {
+        var counts = await uow.Connection.QuerySingleAsync<ListCounts>(uow.Command(
+            """
+            SELECT (count(*) FILTER (WHERE status = 'Eligible'))::int AS Eligible, (count(*) FILTER (WHERE status = 'Accredited'))::int AS Accredited
+            FROM agents WHERE process_id = @processId
+            """, new { processId }, ct));
+        return (counts.Eligible, counts.Accredited);
+    }
+
+    private sealed record ListCounts(int Eligible, int Accredited);
+
     public static Task<int> CountAccreditedAsync(this UnitOfWork uow, Guid processId, CancellationToken ct) =>
         uow.Connection.ExecuteScalarAsync<int>(uow.Command("SELECT count(*)::int FROM agents WHERE process_id = @processId AND status = 'Accredited'", new { processId }, ct));
 
