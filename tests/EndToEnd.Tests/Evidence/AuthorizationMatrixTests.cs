@@ -16,7 +16,8 @@ namespace PBServices.EndToEnd.Tests.Evidence;
 /// role × the process's own jurisdiction and another, against one real process taken through every stage. A success the
 /// declaration does not admit is an unauthorised success; every public read must work without a token. Writes an
 /// admitted caller would make are not sent: the matrix proves refusals and public reads, and leaves the world as built.
-/// Uses only its own jurisdictions (0302xx), so it runs beside the other classes.
+/// Uses only its own jurisdictions (0302xx), so it runs beside the other classes. The quick form tries one other
+/// jurisdiction (030202); PB_AUTHZ_OTHER_JURISDICTIONS=N tries N (the province 030200 that contains the process's district, then more districts).
 /// </summary>
 public sealed class AuthorizationMatrixTests(SystemFixture system)
 {
@@ -42,7 +43,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         var built = DateTimeOffset.UtcNow;
 
         var principals = new List<Principal> { Principal.Anonymous };
-        foreach (var jurisdiction in new[] { AuthorizationWorld.Own, AuthorizationWorld.Another })
+        foreach (var jurisdiction in AuthorizationWorld.Others().Prepend(AuthorizationWorld.Own))
         {
             foreach (var role in Roles)
             {
@@ -119,11 +120,12 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
         var output = TestContext.Current.TestOutputHelper!;
         var figures =
             $"Authorisation matrix: {operations.Count} HTTP operations and {grpcMethods.Count} gRPC methods × {principals.Count} principals " +
-            $"(anonymous, {Roles.Length} roles × 2 jurisdictions; the intake's also {intakePrincipals.Count} of its own): {all.Count} requests sent " +
+            $"(anonymous, {Roles.Length} roles × {AuthorizationWorld.Others().Count + 1} jurisdictions; the intake's also {intakePrincipals.Count} of its own): {all.Count} requests sent " +
             $"({operations.Sum(o => (o.Where == "national-intake" ? principals.Count + intakePrincipals.Count : principals.Count)) + grpcMethods.Sum(m => m.Value.Where == "national-intake" ? principals.Count + intakePrincipals.Count : principals.Count) - all.Count} admitted writes not sent); " +
             $"world built in {(built - started).TotalSeconds:F0} s, matrix in {(DateTimeOffset.UtcNow - built).TotalSeconds:F0} s.\n" +
             "Outcomes: " + string.Join(", ", all.GroupBy(o => (o.Admitted ? "admitted " : "refused-by-metadata ") + o.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}"));
         output.WriteLine(figures);
+        Console.WriteLine(figures);
         TestContext.Current.SendDiagnosticMessage(figures);
         if (!unknownParameters.IsEmpty)
         {
@@ -218,7 +220,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
                 }
                 var body = await response.Content.ReadAsStringAsync(Ct);
                 var status = (int)response.StatusCode;
-                var leak = status is >= 200 and < 300 && principal.Jurisdiction == AuthorizationWorld.Another && operation.Declared!.AnswersWithTheCallersOwn
+                var leak = status is >= 200 and < 300 && principal.Jurisdiction is not (null or AuthorizationWorld.Own or Principal.National) && operation.Declared!.AnswersWithTheCallersOwn
                     ? Leak(body, url, world) : null;
                 outcomes.Add(new Outcome(operation.Name, principal, status, admitted, leak));
                 return;
@@ -302,7 +304,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
                 StatusCode.ResourceExhausted => 429,
                 StatusCode.AlreadyExists or StatusCode.Aborted => 409,
                 _ => 500,
-            }, admitted, status == StatusCode.OK && principal.Jurisdiction == AuthorizationWorld.Another && declared.AnswersWithTheCallersOwn
+            }, admitted, status == StatusCode.OK && principal.Jurisdiction is not (null or AuthorizationWorld.Own or Principal.National) && declared.AnswersWithTheCallersOwn
                 ? Leak(answered.ToString(), System.Text.Encoding.UTF8.GetString(request), world, quoted: false) : null));
         }
         finally

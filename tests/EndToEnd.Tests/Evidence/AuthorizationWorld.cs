@@ -13,6 +13,16 @@ public sealed class AuthorizationWorld
     public const string Own = "030201";
     public const string Another = "030202";
 
+    /// <summary>
+    /// The jurisdictions whose callers must not act on the process: one in the quick form, PB_AUTHZ_OTHER_JURISDICTIONS in the full one
+    /// (the province that contains the process's district comes second: containing it does not make it the process's).
+    /// </summary>
+    public static IReadOnlyList<string> Others()
+    {
+        var count = int.TryParse(Environment.GetEnvironmentVariable("PB_AUTHZ_OTHER_JURISDICTIONS"), out var n) && n > 0 ? Math.Min(n, 20) : 1;
+        return new[] { Another, "030200" }.Concat(Enumerable.Range(3, 18).Select(d => $"0302{d:00}")).Take(count).ToList();
+    }
+
     private AuthorizationWorld(ProcessStory story, IReadOnlyDictionary<string, string> ids)
     {
         Story = story;
