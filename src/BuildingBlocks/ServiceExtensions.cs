@@ -50,6 +50,7 @@ public static class ServiceExtensions
             o.AddDocumentTransformer<DocumentInfoTransformer>();
             o.AddDocumentTransformer<GatewayServerTransformer>();
             o.AddDocumentTransformer<BearerSecurityTransformer>();
+            o.AddDocumentTransformer<GrpcAuthorizationTransformer>();
             o.AddOperationTransformer<OperationConventionsTransformer>();
         });
         builder.Services.AddGrpc(o => o.Interceptors.Add<DomainExceptionInterceptor>());

@@ -1,6 +1,7 @@
 using MassTransit;
 using PBServices.BuildingBlocks.Processes;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Security;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Coordination.Apis;
@@ -32,6 +33,6 @@ app.MapCoordinationApi();
 app.MapLevelsApi();
 app.MapFormalizationApi();
 app.MapAuditApi("/api/coordination");
-app.MapGrpcService<CoordinationQueryService>();
+app.MapGrpcService<CoordinationQueryService>().Permits([.. Roles.All]).InAnyJurisdiction("Public data: any signed-in caller, integrators above all, reads every jurisdiction's", publicData: true);
 
 app.Run();

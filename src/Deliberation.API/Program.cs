@@ -1,5 +1,6 @@
 using MassTransit;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Security;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Deliberation.Apis;
@@ -31,6 +32,6 @@ app.MapFinalVoteApi();
 app.MapCriteriaApi();
 app.MapWorkshopsApi();
 app.MapAuditApi("/api/deliberation");
-app.MapGrpcService<ProposalQueryService>();
+app.MapGrpcService<ProposalQueryService>().Permits([.. Roles.All]).InAnyJurisdiction("Public data: any signed-in caller, integrators above all, reads every jurisdiction's", publicData: true);
 
 app.Run();

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Security;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.BuildingBlocks.Processes;
@@ -47,6 +48,6 @@ var app = builder.Build();
 app.UsePbService();
 app.MapSubmissionsApi();
 app.MapAuditApi("/api/submissions");
-app.MapGrpcService<SubmissionQueryService>();
+app.MapGrpcService<SubmissionQueryService>().Permits([.. Roles.All]);
 
 app.Run();

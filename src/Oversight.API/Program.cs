@@ -27,6 +27,6 @@ app.MapProgressApi();
 app.MapExecutionApi();
 app.MapFindingsApi();
 app.MapAuditApi("/api/oversight");
-app.MapGrpcService<ProgressQueryService>();
+app.MapGrpcService<ProgressQueryService>().Permits([.. Roles.All]).InAnyJurisdiction("Public data: any signed-in caller, integrators above all, reads every jurisdiction's", publicData: true);
 
 app.Run();

@@ -1,4 +1,5 @@
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Security;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.Registration.Apis;
@@ -25,6 +26,6 @@ app.MapSeatsApi();
 app.MapStatisticsApi();
 app.MapTokenApi(app.Configuration);
 app.MapAuditApi("/api/registration");
-app.MapGrpcService<RegistrationQueryService>();
+app.MapGrpcService<RegistrationQueryService>().Permits([.. Roles.All]).InAnyJurisdiction("Public data: any signed-in caller, integrators above all, reads every jurisdiction's", publicData: true);
 
 app.Run();

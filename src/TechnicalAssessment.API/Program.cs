@@ -1,6 +1,7 @@
 using MassTransit;
 using PBServices.BuildingBlocks.Processes;
 using PBServices.BuildingBlocks;
+using PBServices.BuildingBlocks.Security;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Messaging;
 using PBServices.TechnicalAssessment.Apis;
@@ -25,6 +26,6 @@ var app = builder.Build();
 app.UsePbService();
 app.MapAssessmentsApi();
 app.MapAuditApi("/api/assessment");
-app.MapGrpcService<AssessmentQueryService>();
+app.MapGrpcService<AssessmentQueryService>().Permits([.. Roles.All]).InAnyJurisdiction("Public data: any signed-in caller, integrators above all, reads every jurisdiction's", publicData: true);
 
 app.Run();

@@ -28,11 +28,13 @@ public static class AuditApi
             .WithName($"Get{service}AuditTrail")
             .WithSummary("The audit trail of a process: every recorded change, in order, with who made it and the hash chain")
             .WithDescription("A token of a jurisdiction sees the entries made for that jurisdiction; a national (PE) token sees all.")
+            .InAnyJurisdiction("A token sees only the entries made for its own jurisdiction")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         api.MapGet("/verification", Verify)
             .WithName($"Verify{service}AuditChain")
+            .InAnyJurisdiction("Verifies the service's whole chain and names no entry")
             .WithSummary("Checks the service's whole audit chain: OK with the number of entries, or the first broken entry and why")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);

@@ -16,4 +16,18 @@ public static class EndpointOpenApiExtensions
     /// </summary>
     public static TBuilder Refuses<TBuilder>(this TBuilder builder, int statusCode, string description) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ProducesResponseTypeMetadata(statusCode, OperationConventionsTransformer.ProblemType(statusCode), ["application/problem+json"]) { Description = description });
+
+    /// <summary>
+    /// Declares the roles the handler admits where the policy lets more through and the handler decides (an
+    /// agent reading only their own record, the process-admin any): the OpenAPI document's x-pb-authorization says so.
+    /// </summary>
+    public static TBuilder Permits<TBuilder>(this TBuilder builder, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new PermitsAttribute(roles));
+
+    /// <summary>
+    /// Declares an authenticated endpoint that is not about one jurisdiction's process, with why: it answers with the caller's
+    /// own (their records, their jurisdiction's), or, with <paramref name="publicData"/>, with public data of every jurisdiction.
+    /// </summary>
+    public static TBuilder InAnyJurisdiction<TBuilder>(this TBuilder builder, string reason, bool publicData = false) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AnyJurisdictionAttribute(reason) { PublicData = publicData });
 }

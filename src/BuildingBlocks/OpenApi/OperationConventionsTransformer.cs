@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 
 namespace PBServices.BuildingBlocks.OpenApi;
@@ -16,7 +17,8 @@ namespace PBServices.BuildingBlocks.OpenApi;
 /// or header (unreadable input and domain refusals), 401 where a token is required, 403 where a role is,
 /// 404 where the path names a resource — each with problem-details content and what it means. Statuses
 /// only the handler knows of (a 409 on a stage conflict, a 403 on another jurisdiction) are declared where
-/// the endpoint is mapped, with <c>.Refuses(status, why)</c>.
+/// the endpoint is mapped, with <c>.Refuses(status, why)</c>. Who may call it is the x-pb-authorization
+/// extension (<see cref="EndpointAuthorization"/>).
 /// </summary>
 public sealed class OperationConventionsTransformer : IOpenApiOperationTransformer
 {
@@ -45,6 +47,9 @@ public sealed class OperationConventionsTransformer : IOpenApiOperationTransform
         {
             operation.Security = [];
         }
+        operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+        operation.Extensions[EndpointAuthorization.Extension] = new JsonNodeExtension(
+            await EndpointAuthorization.DescribeAsync([.. metadata], context.ApplicationServices.GetRequiredService<IAuthorizationPolicyProvider>()));
 
         operation.Responses ??= new OpenApiResponses();
         var sources = context.Description.ParameterDescriptions.Select(p => p.Source).ToList();
@@ -55,7 +60,7 @@ public sealed class OperationConventionsTransformer : IOpenApiOperationTransform
         if (!anonymous)
         {
             operation.Responses.TryAdd("401", new OpenApiResponse());
-            if (RequiresRole(metadata))
+            if (RequiresRole(metadata) || metadata.OfType<PermitsAttribute>().Any())
             {
                 operation.Responses.TryAdd("403", new OpenApiResponse());
             }

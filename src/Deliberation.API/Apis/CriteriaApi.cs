@@ -47,6 +47,8 @@ public static class CriteriaApi
             .WithSummary("Every viable proposal with its mean score per criterion, weighted total, number of scorers and rank")
             .WithDescription(RankingMethod);
         api.MapPut("/proposals/{proposalId:guid}/scores", RecordScores)
+            // The process's rules name which of these scores (CriteriaMatrix.ScorerRole).
+            .Permits(Roles.Agent, Roles.ProcessAdmin, Roles.TechnicalTeam)
             .WithSummary("Record (or change) the caller's scores of a viable proposal, one for every criterion, as the role the process's rules name")
             .Refuses(StatusCodes.Status403Forbidden, "The caller's role is not the one rules.criteriaScoredBy names, or (agents scoring) the agent may not vote.")
             .Refuses(StatusCodes.Status409Conflict, "No matrix yet, the proposal is not viable, the process is not in Concertation, or the list is prioritised.");

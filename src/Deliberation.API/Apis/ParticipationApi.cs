@@ -13,6 +13,7 @@ public static class ParticipationApi
     public static IEndpointRouteBuilder MapParticipationApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/deliberation/processes/{processId:guid}/eligibility", GetEligibility)
+            .Permits(Roles.Agent, Roles.ProcessAdmin)
             .WithTag("Participation", "Who may propose and vote in a process, by the accreditation, revocation and training registration reported and the prioritisation workshops attended, and why not.")
             .WithSummary("Whether an agent may propose and vote, and why not: the agent asks for themself, the process-admin for any agent (?agentId=)");
         return app;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.OpenApi;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Grpc.Ministry;
 using PBServices.MinistrySubmission.Domain;
@@ -25,6 +26,7 @@ public sealed class SubmissionQueryService(UnitOfWorkFactory db) : SubmissionQue
         return ToReply(s);
     }
 
+    [AnyJurisdiction("Lists the token's own jurisdiction's submissions")]
     public override async Task ListSubmissions(ListSubmissionsRequest request, IServerStreamWriter<SubmissionReply> responseStream, ServerCallContext context)
     {
         var (jurisdiction, status) = Refused(() =>

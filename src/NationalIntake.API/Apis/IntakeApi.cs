@@ -24,12 +24,14 @@ public static class IntakeApi
     public static IEndpointRouteBuilder MapIntakeApi(this IEndpointRouteBuilder app)
     {
         var clients = app.MapGroup("/api/intake/clients").RequireAuthorization(IntakeRoles.Ministry)
+            .InAnyJurisdiction("The Ministry's officers act nationally")
             .WithTag("Clients", "Client credentials the intake issues to enrolled deployments and integrators.");
         clients.MapPost("", CreateClient)
             .WithSummary("Create a deployment's or an integrator's client; the secret is in this answer only")
             .Refuses(StatusCodes.Status409Conflict, "A client with this id exists.");
 
         var keys = app.MapGroup("/api/intake/keys").RequireAuthorization(IntakeRoles.Ministry)
+            .InAnyJurisdiction("The Ministry's officers act nationally")
             .WithTag("Signing keys", "The public keys the Ministry enrolled, one good key per jurisdiction: enrolment, rotation and revocation.");
         keys.MapPost("", EnrolKey)
             .WithSummary("Enrol a jurisdiction's public signing key; a good key it had until now is retired at the same moment")
@@ -40,6 +42,7 @@ public static class IntakeApi
         keys.MapGet("", ListKeys).WithSummary("List the enrolled keys, of one jurisdiction or all, with their standing");
 
         var submissions = app.MapGroup("/api/intake").RequireAuthorization(IntakeRoles.Ministry)
+            .InAnyJurisdiction("The Ministry's officers act nationally")
             .WithTag("Received submissions", "What the intake received and recorded, what it refused and why, and the Ministry's decision on each project.");
         submissions.MapGet("/refusals", ListRefusals).WithSummary("List the packages the intake refused, latest first, with every reason");
         submissions.MapGet("/submissions", ListSubmissions).WithSummary("List the recorded submissions, as they arrived");

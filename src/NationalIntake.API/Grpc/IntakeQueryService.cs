@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.OpenApi;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Grpc.Intake;
 using PBServices.NationalIntake.Domain;
@@ -13,6 +14,7 @@ namespace PBServices.NationalIntake.Grpc;
 [Authorize(Policy = IntakeRoles.Reader)]
 public sealed class IntakeQueryService(UnitOfWorkFactory db) : IntakeQuery.IntakeQueryBase
 {
+    [AnyJurisdiction("Streams the submissions of the token's own jurisdiction, or of one it covers")]
     public override async Task ListSubmissions(ListReceivedRequest request, IServerStreamWriter<ReceivedSubmission> responseStream, ServerCallContext context)
     {
         var scope = Scope(context, request.Jurisdiction);
@@ -45,6 +47,7 @@ public sealed class IntakeQueryService(UnitOfWorkFactory db) : IntakeQuery.Intak
         return reply;
     }
 
+    [AnyJurisdiction("Streams the decisions of the token's own jurisdiction")]
     public override async Task ListDecisions(StreamDecisionsRequest request, IServerStreamWriter<ProjectDecision> responseStream, ServerCallContext context)
     {
         var scope = Scope(context, "");

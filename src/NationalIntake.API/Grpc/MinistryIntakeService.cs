@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using PBServices.BuildingBlocks.Audit;
 using PBServices.BuildingBlocks.Data;
 using PBServices.BuildingBlocks.Errors;
+using PBServices.BuildingBlocks.OpenApi;
 using PBServices.BuildingBlocks.Security;
 using PBServices.Grpc.Intake;
 using PBServices.NationalIntake.Domain;
@@ -25,6 +26,7 @@ public sealed class MinistryIntakeService(SubmissionIntake intake, UnitOfWorkFac
             : throw new RpcException(new Status(outcome.Status, outcome.Message));
     }
 
+    [AnyJurisdiction("Streams the decisions on the sending deployment's own jurisdiction")]
     public override async Task StreamDecisions(StreamDecisionsRequest request, IServerStreamWriter<ProjectDecision> responseStream, ServerCallContext context)
     {
         var jurisdiction = Sender(context).Jurisdiction;

@@ -25,7 +25,7 @@ public static class AccreditationApi
         api.MapPost("/objections", FileObjection).RequireAuthorization(Policies.Objector)
             .WithSummary("Object to an entry of the published list, with grounds and evidence")
             .Refuses(StatusCodes.Status409Conflict, "Outside the objection period, the list is not published, the entry is not eligible, or you already objected to it.");
-        api.MapGet("/objections", ListObjections)
+        api.MapGet("/objections", ListObjections).Permits(Roles.Resident, Roles.Agent, Roles.ProcessAdmin)
             .WithSummary("The objections of a process (the process-admin), or those the signed-in person filed");
         api.MapPost("/objections/{objectionId:guid}/resolution", ResolveObjection).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("The committee resolves an objection: upheld (the entry is struck) or dismissed, with reasons")
@@ -36,7 +36,7 @@ public static class AccreditationApi
         api.MapPost("/agents/{agentId:guid}/revocation", RevokeAccreditation).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Revoke an agent's accreditation, with the reason; the agent can no longer propose or vote")
             .Refuses(StatusCodes.Status409Conflict, "The agent is not accredited.");
-        api.MapGet("/agents/{agentId:guid}", GetAgent)
+        api.MapGet("/agents/{agentId:guid}", GetAgent).Permits(Roles.Agent, Roles.ProcessAdmin)
             .WithSummary("An agent's own record (the agent, or the process-admin): status, training and seats");
         return api;
     }
@@ -93,8 +93,14 @@ public static class AccreditationApi
     {
         await using var uow = await db.BeginAsync(ct);
         var process = await uow.GetProcessAsync(processId, ct);
-        // The grounds can name people: the committee reads them all, an objector only their own.
-        var filedBy = user.IsOfficerFor(process) ? null : user.Subject();
+        // The grounds can name people: the committee reads them all, an objector (a resident or agent of the place) only their own.
+        var officer = user.IsOfficerFor(process);
+        if (!officer)
+        {
+            _ = user.AsOneOf(Roles.Resident, Roles.Agent);
+            user.EnsureTakesPartIn(process);
+        }
+        var filedBy = officer ? null : user.Subject();
         return TypedResults.Ok((await uow.ListObjectionsAsync(processId, filedBy, ct)).Select(ToResponse).ToArray());
     }
 
@@ -182,6 +188,11 @@ public static class AccreditationApi
         if (!isSelf && !user.IsOfficerFor(process))
         {
             throw new ForbiddenException("An agent's record is read by the agent and the process's officers");
+        }
+        if (isSelf)
+        {
+            // The agent's own record, through a token that acts for the process's place: not one of another jurisdiction with the same subject.
+            user.EnsureTakesPartIn(process);
         }
         return TypedResults.Ok(await ToResponseAsync(uow, await uow.GetAgentAsync(processId, agentId, ct), ct));
     }

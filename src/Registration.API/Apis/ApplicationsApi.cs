@@ -14,7 +14,8 @@ public static class ApplicationsApi
 {
     public static RouteGroupBuilder MapApplicationsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/registration/applications/mine", ListMyApplications)
+        app.MapGet("/api/registration/applications/mine", ListMyApplications).RequireAuthorization(Policies.Applicant)
+            .InAnyJurisdiction("The caller's own applications, whichever process they went to")
             .WithTags("Applications")
             .WithSummary("List the applications the signed-in person submitted, with their status and observations");
 
@@ -25,12 +26,12 @@ public static class ApplicationsApi
             .Refuses(StatusCodes.Status409Conflict, "Outside the registration window, the organisation already applied, or a DNI is already registered in the process.");
         api.MapGet("/", ReviewQueue).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("The committee's review queue: the applications of a process, optionally of one status, with the persons' DNI");
-        api.MapGet("/{applicationId:guid}", GetApplication)
+        api.MapGet("/{applicationId:guid}", GetApplication).Permits(Roles.Resident, Roles.ProcessAdmin)
             .WithSummary("Get an application (its submitter or the process-admin)");
         api.MapPost("/{applicationId:guid}/documents", UploadDocument).RequireAuthorization(Policies.Applicant).DisableAntiforgery()
             .WithSummary("Upload a document of the application (PDF, JPEG or PNG by content, at most 10 MB)")
             .Refuses(StatusCodes.Status409Conflict, "The application is already decided, or review has closed.");
-        api.MapGet("/{applicationId:guid}/documents/{documentId:guid}", DownloadDocument)
+        api.MapGet("/{applicationId:guid}/documents/{documentId:guid}", DownloadDocument).Permits(Roles.Resident, Roles.ProcessAdmin)
             .WithSummary("Download a document of the application (its submitter or the process-admin)");
         api.MapPost("/{applicationId:guid}/agents/{agentId:guid}/identity", ConfirmIdentity).RequireAuthorization(Roles.ProcessAdmin)
             .WithSummary("Record that an officer confirmed a person against their DNI card, at the desk or scanned")

@@ -16,6 +16,7 @@ public static class OrganisationsApi
         var api = app.MapGroup("/api/registration/organisations")
             .WithTag("Organisations", "Civil-society organisations, with their registry entry, type, territory and members, which register participating agents.");
         api.MapPost("/", RegisterOrganisation).RequireAuthorization(Policies.Applicant)
+            .InAnyJurisdiction("Registers an organisation of the token's own jurisdiction")
             .WithSummary("Register a civil-society organisation of the token's jurisdiction")
             .Refuses(StatusCodes.Status409Conflict, "An organisation with that registry entry is already registered.");
         api.MapGet("/", ListOrganisations).AllowAnonymous()

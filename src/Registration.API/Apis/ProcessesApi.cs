@@ -21,6 +21,7 @@ public static class ProcessesApi
         var api = app.MapGroup("/api/registration/processes")
             .WithTag("Processes", "A jurisdiction's participatory-budgeting processes: their calendar, rules and stages.");
         api.MapPost("/", OpenProcess).RequireAuthorization(Roles.ProcessAdmin)
+            .InAnyJurisdiction("Opens a process of the token's own jurisdiction")
             .WithSummary("Open a participatory-budgeting process for the token's jurisdiction, with its calendar and rules")
             .Refuses(StatusCodes.Status409Conflict, "The jurisdiction already has a process for that fiscal year.");
         // Participatory budgeting is public (docs/architecture.md, "Trust boundaries"): residents follow a process without signing in.

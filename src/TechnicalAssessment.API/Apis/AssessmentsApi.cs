@@ -21,6 +21,7 @@ public static class AssessmentsApi
         var api = app.MapGroup("/api/assessment").RequireAuthorization(Policies.TechnicalAssessor)
             .WithTag("Assessments", "The technical team's work: the queue of submitted proposals, assignment, the checklist and a recommendation on each version.");
         api.MapGet("/queue", GetQueue)
+            .InAnyJurisdiction("The queue of the token's own jurisdiction")
             .WithName("GetAssessmentQueue")
             .WithSummary("List the proposals of the token's jurisdiction in the order they arrived for assessment: all (default), pending, mine (pending and assigned to the caller) or overdue (pending after Concertation ended)");
         api.MapGet("/proposals/{proposalId:guid}", GetAssessment)
