@@ -65,6 +65,8 @@ public sealed class FaultInjectionTests(SystemFixture system)
         }
         var trafficStopped = DateTimeOffset.UtcNow;
 
+        // The suite's own pooled connections (the voters' seeding) died with the postmaster: start the checks on fresh ones.
+        NpgsqlConnection.ClearAllPools();
         var ledger = new FaultLedger(system, traffic);
         FaultLedger.Verdict verdict;
         var settled = Stopwatch.StartNew();
