@@ -124,9 +124,7 @@ public sealed class AuthorizationMatrixTests(SystemFixture system)
             $"({operations.Sum(o => (o.Where == "national-intake" ? principals.Count + intakePrincipals.Count : principals.Count)) + grpcMethods.Sum(m => m.Value.Where == "national-intake" ? principals.Count + intakePrincipals.Count : principals.Count) - all.Count} admitted writes not sent); " +
             $"world built in {(built - started).TotalSeconds:F0} s, matrix in {(DateTimeOffset.UtcNow - built).TotalSeconds:F0} s.\n" +
             "Outcomes: " + string.Join(", ", all.GroupBy(o => (o.Admitted ? "admitted " : "refused-by-metadata ") + o.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {g.Count()}"));
-        output.WriteLine(figures);
-        Console.WriteLine(figures);
-        TestContext.Current.SendDiagnosticMessage(figures);
+        EvidenceLog.Write("authorisation", figures);
         if (!unknownParameters.IsEmpty)
         {
             output.WriteLine($"Path parameters the world has no id for (a fresh id was sent): {string.Join(", ", unknownParameters.Keys)}");

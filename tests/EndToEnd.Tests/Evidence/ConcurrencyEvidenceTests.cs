@@ -297,13 +297,7 @@ public sealed class ConcurrencyEvidenceTests(SystemFixture system)
         var result = await burst();
         clock.Stop();
         var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-        var line = $"[concurrency] {Attempts} simultaneous {what}: {outcomes(result)}; wall {clock.Elapsed.TotalSeconds:0.00} s; load {load}";
-        TestContext.Current.SendDiagnosticMessage(line);
-        TestContext.Current.TestOutputHelper?.WriteLine(line);
-        // Also kept beside the test results, since a runner may show a passing test's output only on request.
-        var figures = Path.Combine(AppContext.BaseDirectory, "TestResults", "concurrency-figures.txt");
-        Directory.CreateDirectory(Path.GetDirectoryName(figures)!);
-        await File.AppendAllTextAsync(figures, $"{DateTimeOffset.UtcNow:u} {line}{Environment.NewLine}", Ct);
+        EvidenceLog.Write("concurrency", $"{Attempts} simultaneous {what}: {outcomes(result)}; wall {clock.Elapsed.TotalSeconds:0.00} s; load {load}");
         return result;
     }
 

@@ -2,7 +2,8 @@ namespace PBServices.EndToEnd.Tests.Evidence;
 
 /// <summary>
 /// The figures the evidence suites measure: in the test's own output, and appended to the file PB_EVIDENCE_LOG names
-/// (deploy/local/test.sh prints it before the summary line), since a passing test's output is otherwise not shown.
+/// (deploy/local/test.sh prints it before the summary line), else TestResults/evidence.txt beside the tests, since a
+/// passing test's output is otherwise not shown.
 /// </summary>
 public static class EvidenceLog
 {
@@ -11,12 +12,13 @@ public static class EvidenceLog
     public static void Write(string suite, string line)
     {
         TestContext.Current.TestOutputHelper?.WriteLine(line);
-        if (Environment.GetEnvironmentVariable("PB_EVIDENCE_LOG") is { Length: > 0 } path)
+        var path = Environment.GetEnvironmentVariable("PB_EVIDENCE_LOG") is { Length: > 0 } given
+            ? given
+            : Path.Combine(AppContext.BaseDirectory, "TestResults", "evidence.txt");
+        lock (Gate)
         {
-            lock (Gate)
-            {
-                File.AppendAllText(path, $"[{suite}] {line}{Environment.NewLine}");
-            }
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            File.AppendAllText(path, $"{DateTimeOffset.UtcNow:HH:mm:ss} [{suite}] {line}{Environment.NewLine}");
         }
     }
 }

@@ -27,10 +27,6 @@ public sealed class FaultInjectionTests(SystemFixture system)
     public async Task Killing_the_broker_the_database_and_each_service_in_turn_loses_no_acknowledged_request_and_applies_no_event_twice()
     {
         var cycles = Cycles;
-        if (File.Exists(ReportFile))
-        {
-            File.Delete(ReportFile);
-        }
         var clock = Stopwatch.StartNew();
         var traffic = await SetUpAsync(voters: 700 * cycles);
         Report($"setup: {clock.Elapsed.TotalSeconds:0} s ({traffic.Voters.Count} voters ready)");
@@ -230,17 +226,5 @@ public sealed class FaultInjectionTests(SystemFixture system)
         }
     }
 
-    /// <summary>Where the figures go as well as the test's output: PB_FAULT_REPORT, else TestResults/fault-injection.txt beside the tests.</summary>
-    private static readonly string ReportFile = Environment.GetEnvironmentVariable("PB_FAULT_REPORT") is { Length: > 0 } path
-        ? path
-        : Path.Combine(AppContext.BaseDirectory, "TestResults", "fault-injection.txt");
-
-    private static void Report(string line)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ReportFile))!);
-        File.AppendAllText(ReportFile, $"{DateTimeOffset.UtcNow:HH:mm:ss} {line}\n");
-        TestContext.Current.TestOutputHelper?.WriteLine(line);
-        TestContext.Current.SendDiagnosticMessage(line);
-        Console.WriteLine($"[faults] {line}");
-    }
+    private static void Report(string line) => EvidenceLog.Write("faults", line);
 }
