@@ -62,8 +62,21 @@ public static class ServiceExtensions
     {
         app.UseExceptionHandler();
         app.UsePbStatusCodePages();
+        // Whatever a handler does with a query value, a NUL in it would reach PostgreSQL, which refuses it as a server error.
+        app.Use((context, next) =>
+        {
+            foreach (var (name, values) in context.Request.Query)
+            {
+                if (values.Any(v => v is not null && Guard.HasControlCharacters(v)))
+                {
+                    throw new DomainException(name, "Contains control characters");
+                }
+            }
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UsePbGrpcRequestValidation();
         app.MapDefaultEndpoints();
         // Integrators and our own checks discover the APIs from these, so they are public.
         app.MapOpenApi().AllowAnonymous();

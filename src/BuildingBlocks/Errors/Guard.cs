@@ -13,12 +13,15 @@ public static class Guard
         {
             throw new DomainException(field, $"Required, 1 to {maxLength} characters");
         }
-        if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        if (HasControlCharacters(value))
         {
             throw new DomainException(field, "Contains control characters");
         }
         return value.Trim();
     }
+
+    /// <summary>Control characters other than line breaks and tabs: never meant in any text, and PostgreSQL refuses NUL.</summary>
+    public static bool HasControlCharacters(string value) => value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'));
 
     /// <summary>A positive amount of soles with at most two decimals (céntimos), within what is stored.</summary>
     public static decimal Soles(string field, decimal amount)

@@ -16,6 +16,12 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
             NotFoundException n => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Not found", Detail = n.Message },
             ForbiddenException f => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = "Forbidden", Detail = f.Message },
             ServiceBusyException b => new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service busy", Detail = b.Message },
+            // The database went away (restarted, failed over) or gave up the transaction to a conflict: the change was
+            // not acknowledged, so the caller may send it again.
+            Npgsql.NpgsqlException { IsTransient: true } => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable, Title = "Database unavailable", Detail = "The database is unavailable for the moment; retry shortly.",
+            },
             // A value of the wrong type or format: name the field by its JSON path ("calendar.registration.from").
             BadHttpRequestException { InnerException: System.Text.Json.JsonException { Path: { Length: > 2 } path } json } b =>
                 Problem(b.StatusCode, "Malformed request", path.TrimStart('$', '.'), $"Not a valid value here ({json.Message.Split(" Path:")[0]})"),
@@ -28,7 +34,7 @@ public sealed class ProblemDetailsExceptionHandler(IProblemDetailsService proble
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
-        if (exception is ServiceBusyException)
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
             httpContext.Response.Headers.RetryAfter = ServiceBusyException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }

@@ -60,11 +60,22 @@ public sealed class DomainExceptionInterceptor : Interceptor
 
     private static Status? Refusal(Exception e) => e switch
     {
-        ConflictException c => new Status(StatusCode.FailedPrecondition, $"{c.Field}: {c.Message}"),
-        DomainException d => new Status(StatusCode.InvalidArgument, $"{d.Field}: {d.Message}"),
-        NotFoundException n => new Status(StatusCode.NotFound, n.Message),
-        ForbiddenException f => new Status(StatusCode.PermissionDenied, f.Message),
+        ConflictException c => new Status(StatusCode.FailedPrecondition, Brief($"{c.Field}: {c.Message}")),
+        DomainException d => new Status(StatusCode.InvalidArgument, Brief($"{d.Field}: {d.Message}")),
+        NotFoundException n => new Status(StatusCode.NotFound, Brief(n.Message)),
+        ForbiddenException f => new Status(StatusCode.PermissionDenied, Brief(f.Message)),
         ServiceBusyException b => new Status(StatusCode.Unavailable, b.Message),
+        // The database went away (restarted, failed over) or gave up a transaction to a conflict: nothing was
+        // acknowledged, so the caller may try again.
+        Npgsql.NpgsqlException { IsTransient: true } => new Status(StatusCode.Unavailable, "The database is unavailable for the moment; retry shortly"),
+        // A service's own refusal may list reasons that quote the input: the same limit holds for it.
+        RpcException { Status.Detail.Length: > 500 } r => new Status(r.StatusCode, Brief(r.Status.Detail)),
         _ => null,
     };
+
+    /// <summary>
+    /// The status travels in an HTTP/2 header: a message echoing a 100 KB value would exceed the peer's header limit,
+    /// and the peer (the gateway) would drop the connection, failing every call on it.
+    /// </summary>
+    private static string Brief(string message) => message.Length <= 500 ? message : message[..500] + "…";
 }

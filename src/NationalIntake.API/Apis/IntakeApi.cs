@@ -113,8 +113,9 @@ public static class IntakeApi
         {
             throw new DomainException("limit", "Between 1 and 1000");
         }
+        var scope = string.IsNullOrEmpty(jurisdiction) ? null : Guard.Jurisdiction("jurisdiction", jurisdiction);
         await using var uow = await db.BeginAsync(ct);
-        return TypedResults.Ok(await uow.ListRefusalsAsync(string.IsNullOrEmpty(jurisdiction) ? null : jurisdiction, limit ?? 100, ct));
+        return TypedResults.Ok(await uow.ListRefusalsAsync(scope, limit ?? 100, ct));
     }
 
     /// <summary>Streamed as a JSON array while it is read: every submission of the country is a long list.</summary>

@@ -18,6 +18,11 @@ public sealed class IntakeQueryService(UnitOfWorkFactory db) : IntakeQuery.Intak
     public override async Task ListSubmissions(ListReceivedRequest request, IServerStreamWriter<ReceivedSubmission> responseStream, ServerCallContext context)
     {
         var scope = Scope(context, request.Jurisdiction);
+        // 0 is "every year", as proto3 sends an unset field; any other year is one the aggregate also accepts.
+        if (request.FiscalYear is not 0 and (< 2000 or > 2200))
+        {
+            throw new DomainException("fiscal_year", "A fiscal year between 2000 and 2200, or 0 for all");
+        }
         await using var uow = await db.BeginAsync(context.CancellationToken);
         await foreach (var s in uow.StreamSubmissionsAsync(scope, request.FiscalYear, context.CancellationToken))
         {

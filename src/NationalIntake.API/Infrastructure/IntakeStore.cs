@@ -313,6 +313,10 @@ internal static class IntakeStore
     public static async IAsyncEnumerable<DecisionView> StreamDecisionsAsync(this UnitOfWork uow, string scope, long afterSequence,
         [EnumeratorCancellation] CancellationToken ct)
     {
+        if (afterSequence < 0)
+        {
+            throw new DomainException("after_sequence", "A decision's sequence number (0 or more), or 0 for all");
+        }
         var rows = uow.Connection.QueryUnbufferedAsync<DecisionRow>(
             """
             SELECT d.sequence, d.decision_id AS DecisionId, d.submission_id AS SubmissionId, s.process_id AS ProcessId, s.jurisdiction,
