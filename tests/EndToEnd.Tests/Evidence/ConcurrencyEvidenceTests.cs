@@ -25,8 +25,11 @@ namespace PBServices.EndToEnd.Tests.Evidence;
 /// before reaching the rule; here all of them meet the service's own code and the database's constraints at once.
 ///
 /// Each test has its own jurisdiction (Chachapoyas' districts, 010101–010109; DNIs 0101…) and scopes its assertions to its
-/// own process, so the class runs beside the others. Quick form: 1,000 at once; full form: PB_CONCURRENCY_ATTEMPTS.
+/// own process. The class still runs alone: a burst of 1,000 fills the shared services' connection pools, and other
+/// suites' requests would meet 503s and delivery back-offs they are not about.
+/// Quick form: 1,000 at once; full form: PB_CONCURRENCY_ATTEMPTS.
 /// </summary>
+[Collection(SystemDisruption.Name)]
 public sealed class ConcurrencyEvidenceTests(SystemFixture system)
 {
     private static readonly int Attempts = int.TryParse(Environment.GetEnvironmentVariable("PB_CONCURRENCY_ATTEMPTS"), CultureInfo.InvariantCulture, out var n) && n > 1 ? n : 1_000;
