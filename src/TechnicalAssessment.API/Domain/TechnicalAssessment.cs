@@ -59,21 +59,26 @@ public sealed class TechnicalAssessment
     /// <summary>Once assigned or with a checklist started, the recommendation follows the checklist; otherwise it stands on its own (the direct path).</summary>
     public bool WorkedByChecklist => AssignedTo is not null || Checklist is not null;
 
-    /// <summary>Every submitted proposal enters the technical team's queue.</summary>
+    /// <summary>
+    /// Every submitted proposal enters the technical team's queue, in the order the proposals were submitted: events
+    /// may arrive in another order (a redelivery, consumers working in parallel), so the place is the submission's time.
+    /// </summary>
     public static TechnicalAssessment Queue(ProposalSubmitted e, DateTimeOffset now) =>
         new()
         {
             Id = Guid.CreateVersion7(now), ProposalId = e.ProposalId, ProcessId = e.ProcessId, Jurisdiction = e.Jurisdiction, Title = e.Title, Cost = e.Cost,
-            Description = e.Description, Location = e.Location, Beneficiaries = e.Beneficiaries, PlanObjective = e.PlanObjective, QueuedAt = now,
+            Description = e.Description, Location = e.Location, Beneficiaries = e.Beneficiaries, PlanObjective = e.PlanObjective, QueuedAt = SubmittedAt(e, now),
             Status = AssessmentStatus.Pending,
         };
+
+    private static DateTimeOffset SubmittedAt(IntegrationEvent e, DateTimeOffset received) => e.OccurredAt == default ? received : e.OccurredAt;
 
     /// <summary>Every revised version enters the queue as well, in place of an earlier one still pending, unassigned: the lead assigns it again.</summary>
     public static TechnicalAssessment Queue(ProposalRevised e, DateTimeOffset now) =>
         new()
         {
             Id = Guid.CreateVersion7(now), ProposalId = e.ProposalId, ProcessId = e.ProcessId, Jurisdiction = e.Jurisdiction, Version = e.Version, Title = e.Title, Cost = e.Cost,
-            Description = e.Description, Location = e.Location, Beneficiaries = e.Beneficiaries, PlanObjective = e.PlanObjective, QueuedAt = now,
+            Description = e.Description, Location = e.Location, Beneficiaries = e.Beneficiaries, PlanObjective = e.PlanObjective, QueuedAt = SubmittedAt(e, now),
             Status = AssessmentStatus.Pending,
         };
 
