@@ -124,6 +124,17 @@ public sealed class ProcessStory
     /// <summary>As above, each agent with the gender on their DNI card (Female or Male).</summary>
     public async Task<List<AgentDto>> AccreditAgentsAsync(params (string FullName, string Dni, string Organisation, string Gender)[] agents)
     {
+        var applied = await PublishEligibleListAsync(agents);
+        await Ok(_admin.PostAsync($"/api/registration/processes/{Process.Id}/accreditation", null, _ct));
+        _agent = _system.As(await _system.TokenAsync("agent", _jurisdiction, applied[^1].AgentId.ToString()));
+        var accredited = applied.Select((a, i) => new AgentDto(a.AgentId, Process.Id, a.Name, agents[i].Organisation, "Accredited")).ToList();
+        Agents.AddRange(accredited);
+        return accredited;
+    }
+
+    /// <summary>Preparation up to the published list: each agent's organisation registers online with its documents, the committee confirms the DNI and finds it eligible.</summary>
+    public async Task<List<(Guid ApplicationId, Guid AgentId, string Name)>> PublishEligibleListAsync(params (string FullName, string Dni, string Organisation, string Gender)[] agents)
+    {
         var applied = new List<(Guid ApplicationId, Guid AgentId, string Name)>();
         // One resident registers every organisation online, as a neighbourhood's volunteer often does.
         var resident = _system.As(await _system.TokenAsync("resident", _jurisdiction));
@@ -150,11 +161,7 @@ public sealed class ProcessStory
             applied.Add((application.Id, agentId, fullName));
         }
         await Ok(_admin.PostAsync($"/api/registration/processes/{Process.Id}/eligible-list", null, _ct));
-        await Ok(_admin.PostAsync($"/api/registration/processes/{Process.Id}/accreditation", null, _ct));
-        _agent = _system.As(await _system.TokenAsync("agent", _jurisdiction, applied[^1].AgentId.ToString()));
-        var accredited = applied.Select((a, i) => new AgentDto(a.AgentId, Process.Id, a.Name, agents[i].Organisation, "Accredited")).ToList();
-        Agents.AddRange(accredited);
-        return accredited;
+        return applied;
     }
 
     /// <summary>

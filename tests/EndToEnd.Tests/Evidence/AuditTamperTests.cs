@@ -50,13 +50,13 @@ public sealed class AuditTamperTests(SystemFixture system)
             var original = await ScalarAsync<string>(connection, "SELECT reason FROM audit_log WHERE sequence = @s", sequence);
 
             await TamperAsync(connection, "UPDATE audit_log SET reason = 'Aprobado sin observaciones' WHERE sequence = @s", sequence);
-            var edited = await VerifyAsync(prefix);
+            var edited = await system.AuditChainAsync(prefix, Ct);
             Assert.False(edited.Ok, $"{prefix}: an edited entry went unnoticed");
             Assert.Equal(sequence, edited.FirstBrokenSequence);
             Assert.Contains("altered", edited.Reason);
 
             await TamperAsync(connection, "UPDATE audit_log SET reason = @r WHERE sequence = @s", sequence, original);
-            var restored = await VerifyAsync(prefix);
+            var restored = await system.AuditChainAsync(prefix, Ct);
             Assert.True(restored.Ok, $"{prefix}: {restored.Reason}");
             Assert.True(restored.Entries >= before[prefix].Entries);
             EvidenceLog.Write("audit", $"{prefix}: entry {sequence} of {restored.Entries} edited → found at {edited.FirstBrokenSequence} ({edited.Reason}); restored → intact");
@@ -68,27 +68,16 @@ public sealed class AuditTamperTests(SystemFixture system)
             var sequence = (await ScalarAsync<long?>(registration, "SELECT min(sequence) FROM audit_log WHERE process_id = @p", story.Process.Id))!.Value;
             var backup = $"audit_backup_{Guid.NewGuid():N}";
             await TamperAsync(registration, $"CREATE TEMP TABLE {backup} AS SELECT * FROM audit_log WHERE sequence = @s; DELETE FROM audit_log WHERE sequence = @s", sequence);
-            var deleted = await VerifyAsync("/api/registration");
+            var deleted = await system.AuditChainAsync("/api/registration", Ct);
             Assert.False(deleted.Ok);
             Assert.Equal(sequence, deleted.FirstBrokenSequence);
             Assert.Contains("missing", deleted.Reason);
             await TamperAsync(registration, $"INSERT INTO audit_log SELECT * FROM {backup}; DROP TABLE {backup}", sequence);
-            Assert.True((await VerifyAsync("/api/registration")).Ok);
+            Assert.True((await system.AuditChainAsync("/api/registration", Ct)).Ok);
         }
 
         var after = await system.AuditChainsAsync(Ct);
         Assert.All(after, c => Assert.True(c.Value.Ok, $"{c.Key}: {c.Value.Reason}"));
-    }
-
-    private async Task<SystemState.ChainVerification> VerifyAsync(string prefix)
-    {
-        if (prefix == "/api/intake")
-        {
-            using var officer = await system.MinistryOfficerAsync();
-            return (await officer.GetFromJsonAsync<SystemState.ChainVerification>("/api/intake/audit/verification", Ct))!;
-        }
-        var auditor = system.As(await system.TokenAsync("oversight", "PE", "evidence-auditor"));
-        return (await auditor.GetFromJsonAsync<SystemState.ChainVerification>($"{prefix}/audit/verification", Ct))!;
     }
 
     /// <summary>As the superuser, with triggers off for this transaction only (replica mode): what a tamperer with server access can do.</summary>

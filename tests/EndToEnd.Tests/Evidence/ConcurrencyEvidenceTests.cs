@@ -91,8 +91,9 @@ public sealed class ConcurrencyEvidenceTests(SystemFixture system)
     public async Task A_thousand_simultaneous_accreditations_of_one_list_accredit_each_agent_once_and_deliberation_learns_of_each_once()
     {
         var story = await ProcessStory.OpenAsync(system, "010102", "Presupuesto Participativo Asunción 2027", 600_000m, Ct);
-        var agents = await PublishEligibleListAsync(story, "010102",
-            [("Juana Culqui Trigoso", "01010201"), ("Nelly Mas Rojas", "01010202"), ("Doris Torrejón Vela", "01010203")]);
+        var agents = (await story.PublishEligibleListAsync(
+            ("Juana Culqui Trigoso", "01010201", "Comité vecinal 010102-1", "Female"), ("Nelly Mas Rojas", "01010202", "Comité vecinal 010102-2", "Female"),
+            ("Doris Torrejón Vela", "01010203", "Comité vecinal 010102-3", "Female"))).Select(a => a.AgentId).ToList();
 
         var token = await system.TokenAsync("process-admin", "010102", "pp-010102");
         var answers = await BurstAsync("registration", token, "the accreditation of one list",
@@ -322,39 +323,6 @@ public sealed class ConcurrencyEvidenceTests(SystemFixture system)
             Assert.True(problem.Errors?.TryGetValue(field, out var reasons) == true && reasons.Any(r => r.Contains(rule, StringComparison.Ordinal)),
                 $"the 409 names {field} with \"{rule}\": {refused.Body}");
         }
-    }
-
-    /// <summary>Preparation up to a published list: each agent's organisation registers online, the committee confirms and finds it eligible.</summary>
-    private async Task<List<Guid>> PublishEligibleListAsync(ProcessStory story, string jurisdiction, (string FullName, string Dni)[] people)
-    {
-        var resident = system.As(await system.TokenAsync("resident", jurisdiction));
-        var registrations = $"/api/registration/processes/{story.Process.Id}";
-        var agents = new List<Guid>();
-        for (var i = 0; i < people.Length; i++)
-        {
-            var org = await ExpectAsync<OrganisationDto>(resident.PostAsJsonAsync("/api/registration/organisations", new
-            {
-                name = $"Comité vecinal {jurisdiction}-{i + 1}", type = "NeighbourhoodCommittee",
-                registry = new { kind = "Municipal", number = $"RUOS-{jurisdiction}-{Guid.NewGuid():N}"[..24], date = "2019-03-15" }, territory = jurisdiction, activeMembers = 40,
-            }, Ct), HttpStatusCode.Created);
-            var application = await ExpectAsync<ApplicationDto>(resident.PostAsJsonAsync($"{registrations}/applications", new
-            {
-                organisationId = org.Id, channel = "Online",
-                agents = new[] { new { role = "Representative", dni = people[i].Dni, fullName = people[i].FullName, gender = "Female", birthYear = 1980, phone = "987654321", email = (string?)null } },
-            }, Ct), HttpStatusCode.Created);
-            foreach (var kind in new[] { "RegistrationForm", "RegistryEntry", "AssemblyAct" })
-            {
-                await story.UploadAsync(resident, application.Id, kind, ProcessStory.Pdf($"{kind} {org.Name}"), "documento.pdf");
-            }
-            var agentId = application.Agents.Single().Id;
-            await ExpectAsync<JsonElement>(story.Admin.PostAsJsonAsync($"{registrations}/applications/{application.Id}/agents/{agentId}/identity", new { method = "DeskCard" }, Ct),
-                HttpStatusCode.OK);
-            await ExpectAsync<JsonElement>(story.Admin.PostAsJsonAsync($"{registrations}/applications/{application.Id}/review", new { decision = "Eligible", reasons = "Documentos conformes" }, Ct),
-                HttpStatusCode.OK);
-            agents.Add(agentId);
-        }
-        await ExpectAsync<JsonElement>(story.Admin.PostAsync($"{registrations}/eligible-list", null, Ct), HttpStatusCode.OK);
-        return agents;
     }
 
     /// <summary>

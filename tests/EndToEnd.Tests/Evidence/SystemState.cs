@@ -86,13 +86,19 @@ public static class SystemState
     public static async Task<SortedDictionary<string, ChainVerification>> AuditChainsAsync(this SystemFixture system, CancellationToken ct)
     {
         var chains = new SortedDictionary<string, ChainVerification>(StringComparer.Ordinal);
-        var auditor = system.As(await system.TokenAsync("oversight", "PE", "evidence-auditor"));
-        foreach (var prefix in AuditedPrefixes)
+        foreach (var prefix in AuditedPrefixes.Append("/api/intake"))
         {
-            chains[prefix] = (await auditor.GetFromJsonAsync<ChainVerification>($"{prefix}/audit/verification", ct))!;
+            chains[prefix] = await system.AuditChainAsync(prefix, ct);
         }
-        var officer = await system.MinistryOfficerAsync();
-        chains["/api/intake"] = (await officer.GetFromJsonAsync<ChainVerification>("/api/intake/audit/verification", ct))!;
         return chains;
+    }
+
+    /// <summary>One service's chain (its gateway prefix, or /api/intake), read as the oversight committee does, or at the intake as the Ministry's officer.</summary>
+    public static async Task<ChainVerification> AuditChainAsync(this SystemFixture system, string prefix, CancellationToken ct)
+    {
+        using var reader = prefix == "/api/intake"
+            ? await system.MinistryOfficerAsync()
+            : system.As(await system.TokenAsync("oversight", "PE", "evidence-auditor"));
+        return (await reader.GetFromJsonAsync<ChainVerification>($"{prefix}/audit/verification", ct))!;
     }
 }
